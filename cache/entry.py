@@ -1,0 +1,55 @@
+"""One cached answer and what both backends share about it: its size and its expiry."""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+import numpy as np
+
+# Bookkeeping per entry that is not its data: object headers, the LRU and index dict slots, the expiry
+# heap item. Measured with tracemalloc on the memory backend (tests/cache/test_memory_backend.py checks
+# the count stays within 2x of what Python really allocates).
+ENTRY_OVERHEAD_BYTES = 1024
+
+
+class BackendUnavailable(Exception):
+    """The backend cannot be reached; the caller bypasses the cache for this request."""
+
+
+@dataclass(slots=True)
+class CacheEntry:
+    key: str  # the exact key
+    tenant: str
+    payload: bytes  # the response body as JSON
+    expires_at: float
+    partition: str | None = None  # semantic partition; None for exact-only entries
+    text: str | None = None  # the last user turn, for the near-miss guards
+    vector: np.ndarray | None = None  # its embedding (float32)
+
+    def size_bytes(self) -> int:
+        data = len(self.payload) + len(self.key) + len(self.tenant.encode())
+        data += len(self.partition or "") + len((self.text or "").encode())
+        data += self.vector.nbytes if self.vector is not None else 0
+        return data + ENTRY_OVERHEAD_BYTES
+
+
+class ExpiryQueue:
+    """Keys by expiry time; `due` pops those past `now`. Stale items (a key stored again with a later
+    expiry) are popped too: the caller checks the key's current expiry."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, str]] = []
+
+    def push(self, key: str, expires_at: float) -> None:
+        heapq.heappush(self._heap, (expires_at, key))
+
+    def due(self, now: float) -> list[tuple[str, float]]:
+        popped = []
+        while self._heap and self._heap[0][0] <= now:
+            expires_at, key = heapq.heappop(self._heap)
+            popped.append((key, expires_at))
+        return popped
+
+    def clear(self) -> None:
+        self._heap.clear()

@@ -1,0 +1,237 @@
+"""`ResponseCacheStore`: the one object the deployment talks to.
+
+    store = ResponseCacheStore(CacheConfig(backend="redis", redis_url="redis://cache:6379/0"))
+    hit = store.lookup(query)                      # CacheHit | None
+    stored, outcome = store.store(query, response=body, finish_reason="stop", verdict="supported")
+
+Both calls are synchronous and thread-safe (the deployment runs them in a worker thread). The embedding
+of a lookup is kept briefly, so the store call after it does not embed the same text again.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import numpy as np
+
+from cache.config import CacheConfig
+from cache.entry import BackendUnavailable, CacheEntry
+from cache.guards import near_miss_reason
+from cache.keys import SemanticKey, exact_key, is_deterministic, semantic_key
+from cache.memory_backend import MemoryBackend
+from cache.protocol import CacheHit, CacheQuery, StoreOutcome
+
+STORABLE_FINISH_REASONS = frozenset({"stop", "tool_calls"})
+NEVER_STORED_VERDICTS = {"blocked": StoreOutcome.BLOCKED, "contradicted": StoreOutcome.CONTRADICTED}
+EMBEDDING_MEMO_SIZE = 1024
+
+
+class Embedder(Protocol):
+    def embed_one(self, text: str) -> np.ndarray: ...
+
+
+class ResponseCacheStore:
+    """Exact + semantic response cache over a memory or Redis backend."""
+
+    def __init__(
+        self,
+        config: CacheConfig | None = None,
+        *,
+        embedder: Embedder | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
+        """`embedder` defaults to the shared all-MiniLM-L6-v2 model (loaded on first semantic use);
+        `clock` (seconds) is injectable so TTL can be tested without sleeping."""
+        self.config = config or CacheConfig()
+        self._embedder = embedder
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._embedding_memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._counts: Counter[str] = Counter()
+        self._skips: Counter[str] = Counter()
+        self._guard_rejections: Counter[str] = Counter()
+        if self.config.backend == "redis":
+            from cache.redis_backend import RedisBackend
+
+            self._backend = RedisBackend(
+                self.config.redis_url,
+                self.config.max_bytes,
+                key_prefix=self.config.redis_key_prefix,
+                timeout_s=self.config.redis_timeout_s,
+                retry_interval_s=self.config.redis_retry_interval_s,
+                index_probes=self.config.index_probes,
+                clock=clock,
+            )
+        else:
+            self._backend = MemoryBackend(self.config.max_bytes, index_probes=self.config.index_probes)
+
+    # --- lookup ------------------------------------------------------------------------------------
+
+    def lookup(self, query: CacheQuery) -> CacheHit | None:
+        """The cached answer for `query` (exact first, then semantic), or None."""
+        if not self._cacheable(query):
+            with self._lock:
+                self._counts["uncacheable_lookups"] += 1
+            return None
+        key = exact_key(query)
+        semantic = self._semantic_key(query)
+        vector = self._embed(semantic.text) if semantic else None  # outside the lock: the slow part
+        with self._lock:
+            try:
+                hit = self._lookup_locked(query, key, semantic, vector)
+            except BackendUnavailable:
+                self._counts["bypassed"] += 1
+                return None
+            self._counts[f"hits_{hit.kind}" if hit else "misses"] += 1
+            return hit
+
+    def _lookup_locked(
+        self, query: CacheQuery, key: str, semantic: SemanticKey | None, vector: np.ndarray | None
+    ) -> CacheHit | None:
+        now = self._clock()
+        entry = self._backend.get(key, now)
+        if entry is not None and entry.tenant == query.tenant:
+            return CacheHit(kind="exact", response=json.loads(entry.payload), similarity=1.0)
+        if semantic is None or vector is None:
+            return None
+        candidates = self._backend.nearest(semantic.partition, vector, self.config.semantic_candidates, now)
+        for candidate, similarity in candidates:  # best first
+            if similarity < self.config.similarity_threshold:
+                break
+            if candidate.tenant != query.tenant or candidate.text is None:
+                continue  # cannot happen with distinct partitions; checked because it must never happen
+            reason = near_miss_reason(candidate.text, semantic.text)
+            if reason is not None:
+                self._guard_rejections[reason] += 1
+                continue
+            self._backend.touch(candidate.key, now)
+            return CacheHit(kind="semantic", response=json.loads(candidate.payload), similarity=similarity)
+        return None
+
+    # --- store -------------------------------------------------------------------------------------
+
+    def store(
+        self,
+        query: CacheQuery,
+        response: dict[str, Any],
+        finish_reason: str | None = "stop",
+        verdict: str | None = None,
+        error: bool = False,
+    ) -> tuple[bool, StoreOutcome]:
+        """Store a validated answer; returns (stored, why). Errors, blocked or contradicted answers,
+        generations that did not finish (max_tokens, content filter) and sampled requests are refused."""
+        outcome = self._refusal(query, response, finish_reason, verdict, error)
+        if outcome is None:
+            entry = self._entry(query, response)
+            if entry.size_bytes() > self.config.max_bytes:
+                outcome = StoreOutcome.TOO_LARGE
+            else:
+                with self._lock:
+                    try:
+                        self._backend.put(entry, self._clock())
+                        outcome = StoreOutcome.STORED
+                    except BackendUnavailable:
+                        self._counts["bypassed"] += 1
+                        outcome = StoreOutcome.BACKEND_UNAVAILABLE
+        with self._lock:
+            if outcome is StoreOutcome.STORED:
+                self._counts["stores"] += 1
+            else:
+                self._skips[outcome.value] += 1
+        return outcome is StoreOutcome.STORED, outcome
+
+    def _refusal(
+        self, query: CacheQuery, response: dict[str, Any], finish_reason: str | None, verdict: str | None, error: bool
+    ) -> StoreOutcome | None:
+        if error or "error" in response:
+            return StoreOutcome.ERROR
+        if verdict in NEVER_STORED_VERDICTS:
+            return NEVER_STORED_VERDICTS[verdict]
+        choice_reasons = [c.get("finish_reason") for c in response.get("choices", []) if isinstance(c, dict)]
+        if finish_reason == "length" or "length" in choice_reasons:
+            return StoreOutcome.TRUNCATED
+        if finish_reason not in STORABLE_FINISH_REASONS or any(
+            r not in STORABLE_FINISH_REASONS for r in choice_reasons
+        ):
+            return StoreOutcome.UNFINISHED
+        if not self._cacheable(query):
+            return StoreOutcome.NONDETERMINISTIC
+        return None
+
+    def _entry(self, query: CacheQuery, response: dict[str, Any]) -> CacheEntry:
+        payload = json.dumps(response, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        entry = CacheEntry(
+            key=exact_key(query), tenant=query.tenant, payload=payload,
+            expires_at=self._clock() + self.config.ttl_s,
+        )
+        semantic = self._semantic_key(query)
+        if semantic is not None:
+            entry.partition, entry.text, entry.vector = semantic.partition, semantic.text, self._embed(semantic.text)
+        return entry
+
+    # --- stats and lifecycle -----------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """Counters since start (this process) and the backend's current size. With Redis the size is
+        shared by all replicas, and None while Redis is unreachable."""
+        with self._lock:
+            try:
+                bytes_used, entries = self._backend.usage()
+            except BackendUnavailable:
+                bytes_used, entries = None, None
+            return {
+                "backend": self.config.backend,
+                "hits": {"exact": self._counts["hits_exact"], "semantic": self._counts["hits_semantic"]},
+                "misses": self._counts["misses"],
+                "uncacheable_lookups": self._counts["uncacheable_lookups"],
+                "stores": self._counts["stores"],
+                "skips": dict(self._skips),
+                "guard_rejections": dict(self._guard_rejections),
+                "bypassed": self._counts["bypassed"],
+                "evictions": self._backend.evictions,
+                "bytes_used": bytes_used,
+                "entries": entries,
+            }
+
+    def clear(self) -> None:
+        """Drop every entry (with Redis: for all replicas)."""
+        with self._lock:
+            self._backend.clear()
+
+    def close(self) -> None:
+        self._backend.close()
+
+    # --- helpers -----------------------------------------------------------------------------------
+
+    def _cacheable(self, query: CacheQuery) -> bool:
+        return self.config.cache_nondeterministic or is_deterministic(query.sampling)
+
+    def _semantic_key(self, query: CacheQuery) -> SemanticKey | None:
+        if not self.config.semantic_enabled:
+            return None
+        semantic = semantic_key(query)
+        if semantic is None or len(semantic.text) > self.config.semantic_max_chars:
+            return None
+        return semantic
+
+    def _embed(self, text: str) -> np.ndarray:
+        with self._lock:
+            vector = self._embedding_memo.get(text)
+            if vector is not None:
+                self._embedding_memo.move_to_end(text)
+                return vector
+        if self._embedder is None:
+            from router.embedding import shared_embedder
+
+            self._embedder = shared_embedder()
+        vector = np.asarray(self._embedder.embed_one(text), dtype=np.float32)
+        with self._lock:
+            self._embedding_memo[text] = vector
+            if len(self._embedding_memo) > EMBEDDING_MEMO_SIZE:
+                self._embedding_memo.popitem(last=False)
+        return vector
