@@ -1,0 +1,62 @@
+"""Configuration of the fact checker (pydantic v2; unknown or bad fields fail at load, naming the field)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Tolerance(BaseModel):
+    """How far a claimed number may sit from the KB value and still count as right, as fractions of the
+    KB value: with below=0.1, above=0.1 a population of 100 accepts claims from 90 to 110."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    below: float = Field(ge=0.0, le=1.0, description="Largest shortfall accepted, as a fraction of the KB value.")
+    above: float = Field(ge=0.0, le=10.0, description="Largest excess accepted, as a fraction of the KB value.")
+
+
+def _default_tolerances() -> dict[str, Tolerance]:
+    return {
+        "population": Tolerance(below=0.10, above=0.10),
+        "area": Tolerance(below=0.10, above=0.10),
+        "atomic_mass": Tolerance(below=0.01, above=0.01),
+        "atomic_number": Tolerance(below=0.0, above=0.0),
+    }
+
+
+class FactCheckerConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kb_path: Path | None = Field(
+        None, description="SQLite knowledge base written by `python -m validators.build_kb`. None: the default "
+                          "KB (validators/data/knowledge_base.sqlite), built from the bundled sources on first use.")
+    tolerances: dict[str, Tolerance] = Field(
+        default_factory=_default_tolerances,
+        description="Numeric tolerance per relation; a number is shorthand for the same fraction both ways "
+                    "(population: 0.1). Relations not listed here use default_tolerance.")
+    default_tolerance: Tolerance = Field(
+        default_factory=lambda: Tolerance(below=0.02, above=0.02),
+        description="Tolerance of numeric relations missing from `tolerances` (e.g. ones from user facts).")
+    max_rounding_allowance: float = Field(
+        0.25, ge=0.0, le=1.0,
+        description="A round number stands for an interval: '1 billion' for 0.5-1.5 billion. The interval is "
+                    "added to the tolerance, but never wider than this fraction of the claimed value.")
+    max_answer_chars: int = Field(
+        20_000, gt=0, description="Only the first this many characters of an answer are checked (latency bound).")
+
+    @field_validator("tolerances", mode="before")
+    @classmethod
+    def _numbers_are_symmetric(cls, value):
+        if not isinstance(value, dict):
+            return value
+        for relation in value:
+            if not isinstance(relation, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", relation):
+                raise ValueError(f"relation name {relation!r} must be snake_case, like 'population'")
+        return {relation: {"below": tolerance, "above": tolerance} if isinstance(tolerance, (int, float)) else tolerance
+                for relation, tolerance in value.items()}
+
+    def tolerance_for(self, relation: str) -> Tolerance:
+        return self.tolerances.get(relation, self.default_tolerance)

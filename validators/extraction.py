@@ -1,0 +1,695 @@
+"""Claim extraction: answer text -> atomic claims (subject, relation, value).
+
+Rule-based and fast (well under a millisecond a sentence). The answer is cut into sentences and then
+clauses; in each clause a relation is recognised by its cue words ("capital", "population",
+"spoken", "symbol"...), its value is read next to the cue (a number with its unit, or a name the KB
+knows for that relation), and its subject is found, in this order, in
+  1. a slot next to the cue: "capital of X", "X's capital", "spoken in X", "symbol for X";
+  2. the clause's grammatical subject: "X has a population of ...", "In X, ...";
+  3. the running topic for pronouns and bare phrases: "It has ...", "Its capital is ...", "The
+     capital is ..." (the previous sentence's subject, or the question's at the start).
+A subject that is named but unknown to the KB ("Atlantis") stays unknown: it is never replaced by
+the running topic, so the claim ends up unverified rather than checked against the wrong entity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from validators.kb import Entity, KnowledgeBase
+from validators.normalize import normalize_name, normalize_value, singular, strip_accents
+from validators.numbers import Quantity, find_quantities
+
+# ---------------------------------------------------------------------------------------------------
+# Tokens and gazetteers
+# ---------------------------------------------------------------------------------------------------
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    norm: str  # accent-free, lower case, no apostrophes: the form normalize_name produces
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.group(), strip_accents(m.group()).lower().replace("'", "").replace("’", ""), m.start(), m.end())
+            for m in _TOKEN.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int  # character offsets in the clause
+    end: int
+    text: str
+    payload: object  # what the gazetteer maps the phrase to
+
+
+class Gazetteer:
+    """Phrase lookup by token n-grams, longest match first: dictionary look-ups, no big regexes."""
+
+    def __init__(self, phrases: dict[str, object], cased: dict[str, object] | None = None, plural: bool = False):
+        self.phrases = phrases  # normalised phrase -> payload
+        self.cased = cased or {}  # exact single token ("US", "Au") -> payload
+        self.plural = plural  # match "euros" to "euro"
+        self.max_tokens = max((len(p.split()) for p in phrases), default=1)
+
+    def find(self, tokens: list[Token], text: str) -> list[Mention]:
+        found, index = [], 0
+        while index < len(tokens):
+            for length in range(min(self.max_tokens, len(tokens) - index), 0, -1):
+                window = tokens[index:index + length]
+                key = " ".join(t.norm for t in window)
+                payload = self.phrases.get(key)
+                if payload is None and self.plural:
+                    payload = self.phrases.get(" ".join(singular(t.norm) for t in window))
+                if payload is None and length == 1:
+                    payload = self.cased.get(window[0].text)
+                if payload is not None:
+                    found.append(Mention(window[0].start, window[-1].end, text[window[0].start:window[-1].end], payload))
+                    index += length
+                    break
+            else:
+                index += 1
+        return found
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cue words and patterns
+# ---------------------------------------------------------------------------------------------------
+_VERB = (r"is|are|was|were|has|have|had|uses?|used|covers?|covering|spans?|lies|sits|speaks?|spoken|boasts?|"
+         r"counts?|contains?|includes?|remains?|became|serves?|borders?|adopted|measures?|weighs?|occupies|"
+         r"extends|stretches|totals?|reaches|exceeds|hosts?|houses?|stands|comes|ranks?|lives?|live|numbers|"
+         r"would be|can be|'s")
+VERB_RE = re.compile(rf"\b(?:{_VERB})\b", re.IGNORECASE)
+NEGATION_RE = re.compile(r"\b(?:not|never|no longer|isn't|aren't|wasn't|doesn't|don't|didn't)\b|n't\b", re.IGNORECASE)
+# Words that make a set claim partial ("also spoken", "languages include"): a value missing from the KB
+# is then unknown rather than false.
+HEDGE_RE = re.compile(r"\b(?:also|include|includes|including|among|such as|widely|some|many|minority|minorities|"
+                      r"regional|indigenous|various|several|other|local|dialects?|recogni[sz]ed|commonly|too|"
+                      r"as well|additionally|besides|popular|understood)\b", re.IGNORECASE)
+ANAPHOR_RE = re.compile(r"^(?:it|its|it's|they|their|there|here|this|that|these|those|the|this)"
+                        r"(?:\s+(?:country|nation|state|kingdom|republic|island|islands|archipelago|element|metal|"
+                        r"gas|city-state|land|place|territory|one))?(?:['’]s)?$", re.IGNORECASE)
+_LEADING_FILLER = re.compile(
+    r"^\s*(?:(?:sure|yes|yeah|certainly|of course|absolutely|great question|good question|well|okay|ok|"
+    r"indeed|correct|right|actually|in fact|fun fact|note|answer|today|currently|also|additionally|"
+    r"furthermore|moreover|however|overall|in summary|interestingly|notably|so|and|but)\b[\s,!:.-]*)+",
+    re.IGNORECASE)
+
+CUES = {
+    "capital": re.compile(r"\bcapital(?:\s+city)?\b(?!\s+(?:punishment|gains?|letters?|markets?|investment|"
+                          r"expenditure|flows?|goods))", re.IGNORECASE),
+    "population": re.compile(r"\b(?:populat\w*|inhabitants|inhabited|residents|people|citizens|persons|"
+                             r"home to|live|lives|living|populous)\b", re.IGNORECASE),
+    "area": re.compile(r"\b(?:area|covers?|covering|spans?|spanning|size|land ?mass|territory|"
+                       r"square (?:kilomet(?:er|re)s|miles|km)|km²|km2|sq\.? ?(?:km|mi)|big|large)\b",
+                       re.IGNORECASE),
+    "atomic_number": re.compile(r"\b(?:atomic number|proton number|number of protons|protons?|"
+                                r"element (?:number|no\.?)|Z ?=)", re.IGNORECASE),
+    "atomic_mass": re.compile(r"\b(?:atomic (?:mass|weight)|molar mass|relative atomic mass|mass|weight|weighs?)\b",
+                              re.IGNORECASE),
+    "currency": re.compile(r"\b(?:currenc(?:y|ies)|legal tender|monetary unit|money|us(?:e|es|ed|ing)|adopted|"
+                           r"paid|pays?|tender)\b", re.IGNORECASE),
+    "language": re.compile(r"\b(?:languages?|spoken|speak\w*|tongue|lingua franca)\b", re.IGNORECASE),
+    "symbol": re.compile(r"\b(?:symbols?|abbreviat\w*|denoted|represented by|written as)\b", re.IGNORECASE),
+}
+NUMERIC_RELATIONS = ("population", "area", "atomic_number", "atomic_mass")
+UNIT_RELATION = {"people": "population", "km²": "area", "u": "atomic_mass", "protons": "atomic_number"}
+# Where a slot for the subject follows a cue: "capital of X", "spoken in X", "symbol for X".
+_SLOT_PREFIX = re.compile(r"^(?:\s+city)?\s*(?:of|for|in|within|throughout|across|inside)\s+(?:the\s+)?", re.IGNORECASE)
+_COPULA = r"(?:is|was|remains|has been|would be|will be|are|:|=|-|–|—)"
+_PROPER_CHUNK = re.compile(
+    r"(?:[A-Z][\w'’.\-]*|d['’]\w+)(?:\s+(?:(?:of|de|del|da|do|dos|des|du|el|al|es|la|le|the|and|y|et)\s+)?"
+    r"(?:[A-Z][\w'’.\-]*|d['’]\w+))*")
+_NOT_A_NAME = {"it", "its", "this", "that", "the", "a", "an", "there", "they", "he", "she", "we", "i", "you",
+               "however", "yes", "no", "sure", "approximately", "about", "around", "roughly", "also", "both", "in",
+               "as", "with", "for", "while", "today", "currently", "certainly", "located", "known", "home", "its"}
+# Place nouns that may stand between "is" and "in <region>": "Bhutan is a small country in South Asia".
+_PLACE_NOUN = r"(?:country|nation|state|kingdom|republic|island|islands|archipelago|territory|city-state|monarchy|democracy|federation|land|microstate|enclave)"
+_REGION_ADJECTIVES = {"europe": "european", "asia": "asian", "africa": "african", "america": "american",
+                      "oceania": "oceanian", "middle east": "middle eastern", "caribbean": "caribbean"}
+# Element symbols that are also English words; they name an element only next to a "symbol" cue.
+_WORDLIKE_SYMBOLS = {"I", "In", "As", "Be", "He", "No", "At", "Am", "Pm", "Mt", "Co", "Ga", "Pa", "La", "Ho",
+                     "Es", "Md", "Ne", "Sc", "Ca", "Re", "Ar", "Mo", "Nd", "Pr", "Ti", "Os", "Y", "U", "W",
+                     "V", "K", "B", "C", "N", "O", "P", "S", "F", "H"}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Claims
+# ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Subject:
+    """Who a claim is about: a KB entity, or a name the KB does not know (entity None)."""
+
+    text: str
+    entity: Entity | None
+
+
+@dataclass
+class Claim:
+    text: str  # the clause of the answer the claim comes from
+    relation: str
+    subject: Subject | None  # None: the answer never said whom it is about
+    value: str  # the value as the answer wrote it
+    quantity: Quantity | None = None  # numeric claims
+    negated: bool = False
+    partial: bool = False  # "also", "include": only says the value is among others
+    strict_value: bool = True  # the value was read from a clear slot ("capital is X"), not guessed
+
+
+@dataclass
+class _Candidate:
+    relation: str
+    value: str
+    value_span: tuple[int, int]
+    subject: Subject | None = None  # from a slot next to the cue
+    quantity: Quantity | None = None
+    strict_value: bool = True
+
+
+@dataclass
+class _Context:
+    topic: Subject | None = None  # what "it" and "the country" refer to
+    question_subject: Subject | None = None
+    question_relation: str | None = None
+    claims: list[Claim] = field(default_factory=list)
+
+
+class ClaimExtractor:
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        names: dict[str, Entity] = {}
+        cased: dict[str, Entity] = {}
+        for alias, case_sensitive in kb.alias_texts:
+            entity = kb.resolve(alias)
+            if entity is None:
+                continue
+            if case_sensitive:
+                if alias not in _WORDLIKE_SYMBOLS:
+                    cased[alias] = entity
+            else:
+                names[normalize_name(alias)] = entity
+        self.subjects = Gazetteer(names, cased)
+        self.values = {relation: Gazetteer({spelling: relation for spelling in kb.value_spellings(relation)},
+                                           plural=True)
+                       for relation in ("capital", "currency", "language", "region")}
+        self.region_adjectives = Gazetteer(self._region_adjectives())
+        self.symbols = {value for spelling, values in kb.value_spellings("symbol").items() for value in values}
+        # Currency words that are also everyday words ("real", "won", "mark") count only with "currency".
+        self.risky_currency_words = {w for w in kb.value_spellings("currency") if len(w.split()) == 1 and
+                                     w in {"real", "won", "mark", "sol", "rand", "dong", "kip", "lev", "leu", "pula",
+                                           "tala", "som", "lek", "loti", "vatu", "kina", "dram", "lari", "pound",
+                                           "franc", "krone", "krona", "dollar", "peso", "shilling"}}
+
+    def _region_adjectives(self) -> dict[str, str]:
+        adjectives = {}
+        for spelling in self.kb.value_spellings("region"):
+            for noun, adjective in _REGION_ADJECTIVES.items():
+                if spelling == noun or spelling.endswith(" " + noun):
+                    adjectives[spelling[: len(spelling) - len(noun)] + adjective] = spelling
+        return adjectives
+
+    # --- public --------------------------------------------------------------------------------------
+    def extract(self, text: str, question: str | None = None) -> list[Claim]:
+        context = _Context()
+        if question:
+            self._read_question(question, context)
+        for index, sentence in enumerate(split_sentences(text)):
+            claims_before = len(context.claims)
+            for clause in split_clauses(sentence):
+                self._read_clause(clause, context)
+            if index == 0 and len(context.claims) == claims_before and context.question_relation:
+                self._read_bare_answer(sentence, context)
+        return context.claims
+
+    # --- question --------------------------------------------------------------------------------
+    def _read_question(self, question: str, context: _Context) -> None:
+        clause = _Clause(question, self)
+        for relation, cue in CUES.items():
+            match = cue.search(question)
+            if match and relation not in ("currency", "population", "area") or (
+                    match and relation == "currency" and re.search(r"currenc|money", question, re.I)) or (
+                    match and relation in ("population", "area") and re.search(
+                        r"how many|populat|how (?:big|large)|area|size|inhabitants", question, re.I)):
+                context.question_relation = relation
+                slot = self._slot_after(clause, match.end(), context)
+                context.question_subject = slot or clause.first_subject_mention() or clause.grammatical_subject(context)
+                break
+        else:
+            context.question_subject = clause.first_subject_mention()
+        context.topic = context.question_subject
+
+    def _read_bare_answer(self, sentence: str, context: _Context) -> None:
+        """A first sentence that only gives the value the question asked for: "Paris." "About 67 million."."""
+        relation, subject = context.question_relation, context.question_subject
+        if subject is None:
+            return
+        clause = _Clause(_LEADING_FILLER.sub("", sentence), self)
+        other = clause.first_subject_mention()
+        if other is not None and other.entity is not None and other.entity != subject.entity:
+            return  # it talks about something else
+        words = len(clause.tokens)
+        candidates: list[_Candidate] = []
+        if relation in NUMERIC_RELATIONS:
+            quantities = [q for q in clause.quantities if not q.is_year and q.unit in (None, _unit_of(relation))]
+            candidates = [_Candidate(relation, q.text, (q.start, q.end), quantity=q) for q in quantities[:1]]
+        elif relation == "symbol":
+            candidates = [_Candidate(relation, t.text, (t.start, t.end)) for t in clause.tokens
+                          if t.text in self.symbols][:1]
+        else:
+            mentions = self.values[relation].find(clause.tokens, clause.text) if relation in self.values else []
+            if mentions:
+                candidates = [_Candidate(relation, m.text, (m.start, m.end)) for m in mentions]
+                if relation == "capital":
+                    candidates = candidates[:1]
+            elif relation == "capital" and words <= 8:
+                chunk = clause.proper_chunk_in(0, len(clause.text))
+                if chunk:
+                    candidates = [_Candidate(relation, chunk[2], chunk[:2])]
+        for candidate in candidates:
+            self._emit(clause, candidate, subject, context)
+
+    # --- clauses ----------------------------------------------------------------------------------
+    def _read_clause(self, text: str, context: _Context) -> None:
+        clause = _Clause(text, self)
+        candidates = (self._numeric_candidates(clause, context) + self._capital_candidates(clause, context)
+                      + self._set_candidates(clause, context, "currency") + self._set_candidates(clause, context, "language")
+                      + self._region_candidates(clause, context) + self._symbol_candidates(clause, context))
+        grammatical = clause.grammatical_subject(context)
+        for candidate in candidates:
+            subject = candidate.subject
+            if subject is None and grammatical is not None and not _overlaps(grammatical_span(clause), candidate.value_span):
+                subject = grammatical
+            if subject is None:
+                subject = context.topic
+            self._emit(clause, candidate, subject, context)
+        # What "it" means next: the clause's own subject; "The capital of X is Y. It ..." means Y.
+        if clause.starts_with_capital_of and candidates:
+            capital = next((c for c in candidates if c.relation == "capital"), None)
+            context.topic = Subject(capital.value, self.kb.resolve(capital.value)) if capital else context.topic
+        elif grammatical is not None:
+            context.topic = grammatical
+        elif candidates and candidates[0].subject is not None:
+            context.topic = candidates[0].subject
+
+    def _emit(self, clause: _Clause, candidate: _Candidate, subject: Subject | None, context: _Context) -> None:
+        context.claims.append(Claim(
+            text=clause.text.strip(), relation=candidate.relation, subject=subject, value=candidate.value,
+            quantity=candidate.quantity, negated=clause.negated, partial=clause.hedged,
+            strict_value=candidate.strict_value))
+
+    # --- subject slots -------------------------------------------------------------------------------
+    def _slot_after(self, clause: _Clause, position: int, context: _Context) -> Subject | None:
+        """The subject named right after a cue: "of France", "in the United States", "for gold"."""
+        match = _SLOT_PREFIX.match(clause.text[position:])
+        if not match:
+            return None
+        return clause.subject_at(position + match.end(), context)
+
+    def _possessor_before(self, clause: _Clause, position: int, context: _Context) -> Subject | None:
+        """The subject owning a cue: "France's capital", "its population", "the country's languages"."""
+        before = clause.text[:position]
+        match = re.search(r"(?P<owner>[\w.’'\- ]+?)['’]s?\s+(?:[\w-]+\s+){0,3}$", before)
+        if match and re.search(r"['’]s?\s", before[match.end("owner"):]):
+            owner_end = match.end("owner")
+            mention = next((m for m in clause.subject_mentions if m.end == owner_end), None)
+            if mention is not None:
+                return Subject(mention.text, mention.payload)
+            words = match.group("owner").split()
+            if words and ANAPHOR_RE.match(" ".join(words[-2:])) or (words and ANAPHOR_RE.match(words[-1])):
+                return context.topic
+            chunk = clause.proper_chunk_ending(owner_end)
+            if chunk:
+                return Subject(chunk, self.kb.resolve(chunk))
+        if re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,3}$", before, re.IGNORECASE):
+            return context.topic
+        return None
+
+    def _cue_subject(self, clause: _Clause, cue: re.Match, context: _Context) -> Subject | None:
+        return self._slot_after(clause, cue.end(), context) or self._possessor_before(clause, cue.start(), context)
+
+    # --- relation readers ------------------------------------------------------------------------------
+    def _numeric_candidates(self, clause: _Clause, context: _Context) -> list[_Candidate]:
+        cues = [(relation, match) for relation in NUMERIC_RELATIONS for match in CUES[relation].finditer(clause.text)]
+        candidates = []
+        for quantity in clause.quantities:
+            if quantity.is_year or quantity.unit in ("%", "years"):
+                continue
+            relation = UNIT_RELATION.get(quantity.unit) if quantity.unit else None
+            if quantity.unit and relation is None:
+                continue
+            relation_cues = [(r, m) for r, m in cues if relation in (None, r)]
+            if not relation_cues:
+                continue
+            # The cue nearest the number: before it ("population of 67 million") or just after it.
+            before = [(quantity.start - m.end(), r, m) for r, m in relation_cues if m.end() <= quantity.start]
+            after = [(m.start() - quantity.end, r, m) for r, m in relation_cues if m.start() >= quantity.end]
+            nearest = min(before or after, key=lambda item: item[0])
+            if relation is None and nearest[0] > 80:
+                continue
+            relation, cue = relation or nearest[1], nearest[2]
+            if relation == "area" and quantity.unit is None and not re.search(r"\barea\b|\bsize\b", cue.group(), re.I):
+                continue  # "covers 5 million" with no unit could be anything
+            if relation in ("atomic_mass",) and quantity.unit is None and not re.search(r"atomic|molar", cue.group(), re.I):
+                continue
+            if relation == "population" and quantity.unit is None and quantity.value < 1000 and not re.search(
+                    r"populat", cue.group(), re.I):
+                continue
+            subject = self._cue_subject(clause, cue, context)
+            if relation == "population" and subject is None:
+                subject = self._slot_after(clause, quantity.end, context)  # "67 million people in France"
+            candidates.append(_Candidate(relation, quantity.text, (quantity.start, quantity.end), subject, quantity))
+        return candidates
+
+    def _capital_candidates(self, clause: _Clause, context: _Context) -> list[_Candidate]:
+        candidates = []
+        for cue in CUES["capital"].finditer(clause.text):
+            subject = self._cue_subject(clause, cue, context)
+            value = self._capital_after(clause, cue) or self._capital_before(clause, cue)
+            if value:
+                candidates.append(_Candidate("capital", value[2], value[:2], subject))
+        return candidates
+
+    def _capital_after(self, clause: _Clause, cue: re.Match) -> tuple[int, int, str] | None:
+        """"capital (of X) is Y", "capital, Y,", "capital city Y"."""
+        rest = clause.text[cue.end():]
+        slot = _SLOT_PREFIX.match(rest)
+        position = cue.end()
+        if slot:
+            subject_end = clause.subject_end_at(cue.end() + slot.end())
+            if subject_end is None:
+                return None
+            position = subject_end
+        link = re.match(rf"\s*,?\s*(?:{_COPULA})\s+(?:(?:actually|officially|also|called|named|the city of|in fact)\s+)*"
+                        r"|\s*,\s*|\s+(?=[A-Z])|\s*\(", clause.text[position:])
+        if not link:
+            return None
+        return clause.value_name_at(position + link.end(), "capital")
+
+    def _capital_before(self, clause: _Clause, cue: re.Match) -> tuple[int, int, str] | None:
+        """"Y is the capital", "Y serves as the country's capital", "Y as its capital"."""
+        before = clause.text[:cue.start()]
+        link = re.search(r"(?:\s*,)?\s+(?:is|was|remains|has been|serves as|became|acts as|functions as|as)\s+"
+                         r"(?:also\s+|both\s+|now\s+|still\s+)?(?:the|its|their|a|an|[\w'’.\- ]+['’]s)?\s*"
+                         r"(?:(?:national|official|political|administrative|largest|main|de facto|constitutional|"
+                         r"legislative|judicial|executive|federal|current|and|city|seat|[a-z]+)\s+){0,3}$", before)
+        if not link:
+            return None
+        return clause.value_name_ending(link.start(), "capital")
+
+    def _set_candidates(self, clause: _Clause, context: _Context, relation: str) -> list[_Candidate]:
+        cues = list(CUES[relation].finditer(clause.text))
+        if not cues:
+            return []
+        strong_cue = relation != "currency" or any(re.match(r"currenc|legal|monetary|tender", c.group(), re.I)
+                                                   for c in cues)
+        candidates = []
+        for mention in self.values[relation].find(clause.tokens, clause.text):
+            if relation == "currency" and normalize_value(mention.text) in self.risky_currency_words and not strong_cue:
+                continue
+            if relation == "language" and _used_as_adjective(clause.text, mention.end):
+                continue
+            if any(_overlaps((m.start, m.end), (mention.start, mention.end)) for m in clause.subject_mentions
+                   if relation == "language"):
+                continue  # "the Swiss people" is not a language
+            cue = min(cues, key=lambda c: abs(c.start() - mention.start))
+            subject = self._cue_subject(clause, cue, context)
+            if subject is None:  # "the euro is used in France", "Portuguese is spoken in Brazil"
+                subject = self._slot_after(clause, cue.end(), context) or self._slot_after(clause, mention.end, context)
+            candidates.append(_Candidate(relation, mention.text, (mention.start, mention.end), subject))
+        return candidates
+
+    def _region_candidates(self, clause: _Clause, context: _Context) -> list[_Candidate]:
+        candidates = []
+        verb = VERB_RE.search(clause.text)
+        for mention in self.values["region"].find(clause.tokens, clause.text):
+            before = clause.text[:mention.start]
+            located = re.search(
+                rf"(?:\b(?:is|are|lies|sits|located|situated|found|lying|positioned)\b(?:\s+(?:entirely|mostly|mainly|"
+                rf"partly|partially|primarily|largely|also|both|wholly|geographically))?\s+(?:in|within|on)"
+                rf"|\bpart of|\bcontinent of|\b{_PLACE_NOUN}\s+(?:in|of|within))\s+(?:the\s+)?(?:continent of\s+|region of\s+)?$",
+                before, re.IGNORECASE)
+            if not located or verb is None or not re.match(r"is|are|lies|sits|was", verb.group(), re.I):
+                continue
+            candidates.append(_Candidate("region", mention.text, (mention.start, mention.end),
+                                         strict_value=True))
+        for mention in self.region_adjectives.find(clause.tokens, clause.text):
+            after = clause.text[mention.end:]
+            if re.match(rf"\s+{_PLACE_NOUN}\b", after, re.IGNORECASE) and verb and re.match(r"is|are|was", verb.group(), re.I):
+                candidates.append(_Candidate("region", mention.payload, (mention.start, mention.end)))
+        return candidates
+
+    def _symbol_candidates(self, clause: _Clause, context: _Context) -> list[_Candidate]:
+        candidates = []
+        for cue in CUES["symbol"].finditer(clause.text):
+            subject = self._cue_subject(clause, cue, context)
+            after = clause.text[cue.end():]
+            slot = _SLOT_PREFIX.match(after)
+            position = cue.end()
+            if slot:
+                position = clause.subject_end_at(cue.end() + slot.end()) or position
+            match = re.match(rf"\s*,?\s*(?:{_COPULA}\s+)?(?:the\s+letters?\s+)?[\"“'(]?([A-Z][a-z]?)\b(?![\w'])",
+                             clause.text[position:])
+            if match:
+                start = position + match.start(1)
+                candidates.append(_Candidate("symbol", match.group(1), (start, start + len(match.group(1))), subject))
+                continue
+            before = re.search(r"\b([A-Z][a-z]?)[\"”')]?\s+(?:is|was|serves as)\s+(?:the|its|[\w\- ]+['’]s)\s+"
+                               r"(?:(?:chemical|atomic|element|official)\s+)?$", clause.text[:cue.start()])
+            if before and before.group(1) in self.symbols:
+                candidates.append(_Candidate("symbol", before.group(1), before.span(1), subject))
+        # "gold (Au)", "sodium (symbol Na)"
+        for mention in clause.subject_mentions:
+            if mention.payload.kind != "element":
+                continue
+            match = re.match(r"\s*\((?:symbol:?\s*|chemical symbol:?\s*)?([A-Z][a-z]?)\s*[,;)]", clause.text[mention.end:])
+            if match and not any(c.value_span[0] == mention.end + match.start(1) for c in candidates):
+                start = mention.end + match.start(1)
+                candidates.append(_Candidate("symbol", match.group(1), (start, start + len(match.group(1))),
+                                             Subject(mention.text, mention.payload)))
+        return candidates
+
+
+# ---------------------------------------------------------------------------------------------------
+# One clause, with what every reader needs precomputed
+# ---------------------------------------------------------------------------------------------------
+class _Clause:
+    def __init__(self, text: str, extractor: ClaimExtractor):
+        self.text = text
+        self.extractor = extractor
+        self.tokens = tokenize(text)
+        self.subject_mentions = [m for m in extractor.subjects.find(self.tokens, text) if self._stands_alone(m)]
+        self.quantities = [q for q in find_quantities(text) if not _glued_to_word(text, q)]
+        self.negated = NEGATION_RE.search(text) is not None
+        self.hedged = HEDGE_RE.search(text) is not None
+        # "The capital of X is Y. It has ..." : "it" is Y (but after "X's capital is Y, ..." it stays X)
+        self.starts_with_capital_of = re.match(r"\s*the\s+capital(?:\s+city)?\s+of\b", text, re.I) is not None
+        self._subject_end: int | None = None
+
+    def _stands_alone(self, mention: Mention) -> bool:
+        """"Mexico" in "Mexico City" or "New Mexico" names something else."""
+        after = self.text[mention.end:]
+        before = self.text[:mention.start]
+        if re.match(r"\s+[A-Z][a-z]", after) and not re.match(rf"\s+(?:{_VERB}|and|or|In|On)\b", after):
+            return False
+        previous = re.search(r"([A-Z][\w'’\-]*)\s+$", before)
+        return not (previous and previous.group(1) not in ("The", "In", "For", "Of", "And", "With", "About", "Both")
+                    and previous.start() > 0)
+
+    def subject_at(self, position: int, context: _Context) -> Subject | None:
+        """The subject named at `position`: a KB entity, an unknown proper name, or an anaphor."""
+        mention = next((m for m in self.subject_mentions if m.start == position), None)
+        if mention is not None:
+            return Subject(mention.text, mention.payload)
+        rest = self.text[position:]
+        if re.match(r"(?:it|this country|the country|this nation|the nation|this element|the element|there)\b",
+                    rest, re.IGNORECASE):
+            return context.topic
+        chunk = _PROPER_CHUNK.match(rest)
+        if chunk and chunk.group().lower() not in _NOT_A_NAME:
+            name = _trim_chunk(chunk.group())
+            return Subject(name, self.extractor.kb.resolve(name)) if name else None
+        return None
+
+    def subject_end_at(self, position: int) -> int | None:
+        """Where the subject named at `position` ends (to read what follows it), None if none is there."""
+        mention = next((m for m in self.subject_mentions if m.start == position), None)
+        if mention is not None:
+            return mention.end
+        rest = self.text[position:]
+        anaphor = re.match(r"(?:it|this country|the country|this nation|the nation|this element|the element)\b", rest, re.I)
+        if anaphor:
+            return position + anaphor.end()
+        chunk = _PROPER_CHUNK.match(rest)
+        return position + len(_trim_chunk(chunk.group())) if chunk and _trim_chunk(chunk.group()) else None
+
+    def first_subject_mention(self) -> Subject | None:
+        return Subject(self.subject_mentions[0].text, self.subject_mentions[0].payload) if self.subject_mentions else None
+
+    def grammatical_subject(self, context: _Context) -> Subject | None:
+        """The subject before the clause's first verb: "France has ...", "In Japan, ...", "It is ..."."""
+        topic = re.match(r"\s*(?:in|for|within)\s+(?:the\s+)?(?=\S)", self.text, re.IGNORECASE)
+        if topic:
+            subject = self.subject_at(topic.end(), context)
+            comma = self.text.find(",", topic.end())
+            if subject is not None and comma != -1 and not VERB_RE.search(self.text[topic.end():comma]):
+                self._subject_end = comma
+                return subject
+        verb = VERB_RE.search(self.text)
+        if verb is None:
+            return None
+        head = self.text[:verb.start()]
+        start = head.rfind(",") + 1 if head.count(",") and not re.search(r"\bD\.C\.,?\s*$", head) else 0
+        start += len(_LEADING_FILLER.match(head[start:]).group()) if _LEADING_FILLER.match(head[start:]) else 0
+        phrase = head[start:].strip()
+        self._subject_end = verb.start()
+        if not phrase:
+            return None
+        possessive = re.match(r"(?P<owner>.+?)['’]s?\s", phrase + " ")
+        if possessive and "'" in phrase or "’" in phrase:
+            owner_end = start + head[start:].find(possessive.group("owner")) + len(possessive.group("owner"))
+            mention = next((m for m in self.subject_mentions if m.end == owner_end), None)
+            if mention is not None:
+                return Subject(mention.text, mention.payload)
+        if ANAPHOR_RE.match(phrase) or re.match(r"(?:its|their|the country['’]s|this country['’]s)\b", phrase, re.I):
+            return context.topic
+        mentions = [m for m in self.subject_mentions if start <= m.start < verb.start()]
+        if mentions:
+            return Subject(mentions[0].text, mentions[0].payload)
+        chunk = self.proper_chunk_in(start, verb.start())
+        if chunk and chunk[2].lower() not in _NOT_A_NAME:
+            return Subject(chunk[2], self.extractor.kb.resolve(chunk[2]))
+        if re.match(r"(?:the|its)\s+(?:\w+\s+){0,2}(?:capital|population|area|currency|languages?|symbol|"
+                    r"atomic|official|national|total|land|estimated|current)", phrase, re.I):
+            return None  # "The population is ...": the topic supplies the subject
+        return None
+
+    def proper_chunk_in(self, start: int, end: int) -> tuple[int, int, str] | None:
+        for match in _PROPER_CHUNK.finditer(self.text, start, end):
+            name = _trim_chunk(match.group())
+            if name and name.lower() not in _NOT_A_NAME and not (match.start() == 0 and name in ("The", "A", "An")):
+                if match.start() == 0 and name.split()[0] in ("The", "A", "An", "Its", "It", "In", "This"):
+                    name = " ".join(name.split()[1:])
+                    if not name:
+                        continue
+                    return match.end() - len(name), match.end(), name
+                return match.start(), match.start() + len(name), name
+        return None
+
+    def proper_chunk_ending(self, end: int) -> str | None:
+        match = re.search(r"((?:[A-Z][\w’'.\-]*\s+)*[A-Z][\w’'.\-]*)$", self.text[:end])
+        return _trim_chunk(match.group(1)) if match else None
+
+    def value_name_at(self, position: int, relation: str) -> tuple[int, int, str] | None:
+        """A name starting at `position`: one the KB knows for `relation`, else a capitalised phrase."""
+        gazetteer = self.extractor.values.get(relation)
+        if gazetteer is not None:
+            for mention in gazetteer.find(self.tokens, self.text):
+                if mention.start == position or (mention.start > position and
+                                                 re.fullmatch(r"\s*(?:the\s+)?", self.text[position:mention.start], re.I)):
+                    return mention.start, mention.end, mention.text
+        skipped = re.match(r"(?:the\s+city\s+of\s+)?", self.text[position:], re.IGNORECASE).end()
+        chunk = _PROPER_CHUNK.match(self.text, position + skipped)
+        if chunk:
+            name = _trim_chunk(chunk.group())
+            if name and name.lower() not in _NOT_A_NAME and name.split()[0] not in ("The", "A", "An", "It", "Its"):
+                return chunk.start(), chunk.start() + len(name), name
+        return None
+
+    def value_name_ending(self, end: int, relation: str) -> tuple[int, int, str] | None:
+        gazetteer = self.extractor.values.get(relation)
+        if gazetteer is not None:
+            for mention in gazetteer.find(self.tokens, self.text):
+                if re.fullmatch(r"[\s,]*", self.text[mention.end:end]):
+                    return mention.start, mention.end, mention.text
+        name = self.proper_chunk_ending(end)
+        if name and name.lower() not in _NOT_A_NAME:
+            words = name.split()
+            if words[0] in ("The", "A", "An", "It", "Its", "In", "Yes", "Sure", "No"):
+                name = " ".join(words[1:])
+            if name:
+                return end - len(name), end, name
+        return None
+
+
+def grammatical_span(clause: _Clause) -> tuple[int, int]:
+    """Where the grammatical subject may stand: before the first verb."""
+    verb = VERB_RE.search(clause.text)
+    return 0, verb.start() if verb else 0
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _trim_chunk(chunk: str) -> str:
+    """Drops trailing connectors and sentence punctuation from a capitalised phrase."""
+    chunk = re.sub(r"(?:\s+(?:of|de|del|da|do|dos|des|du|el|al|es|la|le|the|and|y|et))+$", "", chunk.strip())
+    return chunk.rstrip(".'’-") if not re.search(r"\b[A-Z]\.[A-Z]\.$", chunk) else chunk
+
+
+def _glued_to_word(text: str, quantity: Quantity) -> bool:
+    """"2nd", "1990s", "COVID-19": digits glued to letters are not quantities."""
+    after = text[quantity.end:quantity.end + 1]
+    before = text[quantity.start - 1:quantity.start] if quantity.start else ""
+    return bool(after and (after.isalnum() or after == "-" and quantity.unit is None)) or before == "-"
+
+
+def _used_as_adjective(text: str, end: int) -> bool:
+    """"French people", "Spanish colony": a language name used as an adjective names no language."""
+    match = re.match(r"\s+([a-z][a-z\-]+)", text[end:])
+    return bool(match) and match.group(1) not in {
+        "and", "or", "is", "are", "was", "were", "as", "in", "with", "while", "but", "also", "being", "spoken",
+        "which", "language", "languages", "the", "by", "to", "for", "alongside", "along", "plus", "among", "has",
+        "have", "remains", "serves", "dominates", "predominates", "at", "on", "among", "together", "nor",
+        "widely", "mainly", "mostly", "primarily", "too"}
+
+
+def _unit_of(relation: str) -> str | None:
+    return {"population": "people", "area": "km²", "atomic_mass": "u", "atomic_number": "protons"}.get(relation)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Sentences and clauses
+# ---------------------------------------------------------------------------------------------------
+_ABBREVIATION_END = re.compile(r"(?:\b(?:[A-Z]\.){1,3}|\b(?:St|Mt|Ft|Dr|Mr|Mrs|Ms|approx|ca|vs|No|e\.g|i\.e|etc|"
+                               r"Jr|Sr|Inc|Co|Ltd))$")
+_SENTENCE_END = re.compile(r"[.!?]+[\"”')\]]*\s+|\n+|\s+[-*•]\s+(?=[A-Z])")
+_MARKDOWN = re.compile(r"\*\*|__|`|^#+\s*|^\s*(?:[-*•]|\d+[.)])\s+", re.MULTILINE)
+
+
+def split_sentences(text: str) -> list[str]:
+    text = _MARKDOWN.sub("", text.replace("’", "'").replace("“", '"').replace("”", '"'))
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        piece = text[start:match.start()]
+        if match.group().startswith(".") and _ABBREVIATION_END.search(piece) and "\n" not in match.group():
+            continue
+        if match.group().startswith(".") and re.search(r"\d$", piece) and re.match(r"\d", text[match.end():]):
+            continue
+        sentences.append(text[start:match.end()].strip())
+        start = match.end()
+    sentences.append(text[start:].strip())
+    return [s for s in sentences if s]
+
+
+_CLAUSE_BREAK = re.compile(r";|,?\s+(?:and|but|while|whereas|although|though|yet)\s+(?=(?:it|its|it's|they|their|"
+                           r"the|this|there|[A-Z])\b)|,\s+(?=(?:it|its|it's|and its)\b)|\s+[-–—]\s+(?=[A-Z])|:\s+(?=[A-Z])")
+
+
+def split_clauses(sentence: str) -> list[str]:
+    """Cuts a sentence where a new clause with its own verb begins: "..., and its capital is Paris"."""
+    pieces, start = [], 0
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        left, right = sentence[start:match.start()], sentence[match.end():]
+        next_break = _CLAUSE_BREAK.search(right)
+        right_part = right[:next_break.start()] if next_break else right
+        if VERB_RE.search(left) and VERB_RE.search(right_part) or match.group().strip() == ";":
+            pieces.append(left)
+            start = match.end()
+    pieces.append(sentence[start:])
+    return [p for p in pieces if p.strip()]
