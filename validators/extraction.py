@@ -24,7 +24,7 @@ from validators.numbers import Quantity, find_quantities
 # ---------------------------------------------------------------------------------------------------
 # Tokens and gazetteers
 # ---------------------------------------------------------------------------------------------------
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_TOKEN = re.compile(r"[^\W_]+(?:['’](?!s\b)[^\W_]+)*")  # "Sana'a" is one token; "Japan's" is "Japan" + "'s"
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,16 @@ _VERB = (r"is|are|was|were|has|have|had|uses?|used|covers?|covering|spans?|lies|
          r"extends|stretches|totals?|reaches|exceeds|hosts?|houses?|stands|comes|ranks?|lives?|live|numbers|"
          r"would be|can be|'s")
 VERB_RE = re.compile(rf"\b(?:{_VERB})\b", re.IGNORECASE)
-NEGATION_RE = re.compile(r"\b(?:not|never|no longer|isn't|aren't|wasn't|doesn't|don't|didn't)\b|n't\b", re.IGNORECASE)
+# "is not", "isn't", "never": the whole clause is denied. A bare "not X" / "rather than X" denies only X.
+NEGATION_RE = re.compile(r"\b(?:(?:is|are|was|were|does|do|did|has|have)\s+not|never|no longer)\b|n't\b", re.IGNORECASE)
+VALUE_NEGATION_RE = re.compile(r"(?:\bnot|\brather than|\binstead of|\bunlike|\bnor)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 # Words that make a set claim partial ("also spoken", "languages include"): a value missing from the KB
 # is then unknown rather than false.
+# Past facts ("Lagos was the capital until 1991") are not checked against present-day values.
+HISTORICAL_RE = re.compile(r"\b(?:until|formerly|previously|former|used to|once|in the past|prior to|before \d{4}|"
+                           r"had been|ancient|historically)\b", re.IGNORECASE)
 HEDGE_RE = re.compile(r"\b(?:also|include|includes|including|among|such as|widely|some|many|minority|minorities|"
-                      r"regional|indigenous|various|several|other|local|dialects?|recogni[sz]ed|commonly|too|"
+                      r"regional|indigenous|various|several|other|local languages?|dialects?|recogni[sz]ed|commonly|too|"
                       r"as well|additionally|besides|popular|understood)\b", re.IGNORECASE)
 ANAPHOR_RE = re.compile(r"^(?:it|its|it's|they|their|there|here|this|that|these|those|the|this)"
                         r"(?:\s+(?:country|nation|state|kingdom|republic|island|islands|archipelago|element|metal|"
@@ -120,14 +125,18 @@ CUES = {
 NUMERIC_RELATIONS = ("population", "area", "atomic_number", "atomic_mass")
 UNIT_RELATION = {"people": "population", "km²": "area", "u": "atomic_mass", "protons": "atomic_number"}
 # Where a slot for the subject follows a cue: "capital of X", "spoken in X", "symbol for X".
-_SLOT_PREFIX = re.compile(r"^(?:\s+city)?\s*(?:of|for|in|within|throughout|across|inside)\s+(?:the\s+)?", re.IGNORECASE)
+_SLOT_PREFIX = re.compile(r"^(?:\s+city)?(?:\s+and\s+(?:[\w-]+\s+){0,2}[\w-]+)?"  # "capital and largest city of"
+                          r"(?:\s+(?:who\s+)?(?:live|lives|living|reside|resides|residing|spoken|used|found|located))?"
+                          r"\s*(?:of|for|in|within|throughout|across|inside)\s+(?:the\s+)?", re.IGNORECASE)
 _COPULA = r"(?:is|was|remains|has been|would be|will be|are|:|=|-|–|—)"
 _PROPER_CHUNK = re.compile(
     r"(?:[A-Z][\w'’.\-]*|d['’]\w+)(?:\s+(?:(?:of|de|del|da|do|dos|des|du|el|al|es|la|le|the|and|y|et)\s+)?"
     r"(?:[A-Z][\w'’.\-]*|d['’]\w+))*")
 _NOT_A_NAME = {"it", "its", "this", "that", "the", "a", "an", "there", "they", "he", "she", "we", "i", "you",
                "however", "yes", "no", "sure", "approximately", "about", "around", "roughly", "also", "both", "in",
-               "as", "with", "for", "while", "today", "currently", "certainly", "located", "known", "home", "its"}
+               "as", "with", "for", "while", "today", "currently", "certainly", "located", "known", "home", "its",
+               "people", "locals", "citizens", "residents", "inhabitants", "everyone", "most", "many", "visitors",
+               "tourists", "here", "what", "which", "how", "where", "who", "when", "why"}
 # Place nouns that may stand between "is" and "in <region>": "Bhutan is a small country in South Asia".
 _PLACE_NOUN = r"(?:country|nation|state|kingdom|republic|island|islands|archipelago|territory|city-state|monarchy|democracy|federation|land|microstate|enclave)"
 _REGION_ADJECTIVES = {"europe": "european", "asia": "asian", "africa": "african", "america": "american",
@@ -177,6 +186,20 @@ class _Context:
     question_subject: Subject | None = None
     question_relation: str | None = None
     claims: list[Claim] = field(default_factory=list)
+    recent: list[Entity] = field(default_factory=list)  # known subjects, latest last
+
+    def anaphor(self, phrase: str) -> Subject | None:
+        """"it" is the running topic; "the country" / "this element" is the latest subject of that kind."""
+        kind = ("country" if re.search(r"country|nation|kingdom|republic|state", phrase, re.I) else
+                "element" if re.search(r"element|metal|gas", phrase, re.I) else None)
+        if kind is None or (self.topic is not None and self.topic.entity is not None and self.topic.entity.kind == kind):
+            return self.topic
+        entity = next((e for e in reversed(self.recent) if e.kind == kind), None)
+        return Subject(entity.name, entity) if entity else self.topic
+
+    def remember(self, subject: Subject | None) -> None:
+        if subject is not None and subject.entity is not None:
+            self.recent.append(subject.entity)
 
 
 class ClaimExtractor:
@@ -222,7 +245,8 @@ class ClaimExtractor:
             claims_before = len(context.claims)
             for clause in split_clauses(sentence):
                 self._read_clause(clause, context)
-            if index == 0 and len(context.claims) == claims_before and context.question_relation:
+            if index == 0 and len(context.claims) == claims_before and context.question_relation and \
+                    not CUES[context.question_relation].search(sentence):
                 self._read_bare_answer(sentence, context)
         return context.claims
 
@@ -242,6 +266,7 @@ class ClaimExtractor:
         else:
             context.question_subject = clause.first_subject_mention()
         context.topic = context.question_subject
+        context.remember(context.question_subject)
 
     def _read_bare_answer(self, sentence: str, context: _Context) -> None:
         """A first sentence that only gives the value the question asked for: "Paris." "About 67 million."."""
@@ -249,8 +274,10 @@ class ClaimExtractor:
         if subject is None:
             return
         clause = _Clause(_LEADING_FILLER.sub("", sentence), self)
-        other = clause.first_subject_mention()
-        if other is not None and other.entity is not None and other.entity != subject.entity:
+        values = self.values[relation].find(clause.tokens, clause.text) if relation in self.values else []
+        others = [m for m in clause.subject_mentions if m.payload != subject.entity
+                  and not any(_overlaps((m.start, m.end), (v.start, v.end)) for v in values)]
+        if others:
             return  # it talks about something else
         words = len(clause.tokens)
         candidates: list[_Candidate] = []
@@ -261,9 +288,8 @@ class ClaimExtractor:
             candidates = [_Candidate(relation, t.text, (t.start, t.end)) for t in clause.tokens
                           if t.text in self.symbols][:1]
         else:
-            mentions = self.values[relation].find(clause.tokens, clause.text) if relation in self.values else []
-            if mentions:
-                candidates = [_Candidate(relation, m.text, (m.start, m.end)) for m in mentions]
+            if values:
+                candidates = [_Candidate(relation, m.text, (m.start, m.end)) for m in values]
                 if relation == "capital":
                     candidates = candidates[:1]
             elif relation == "capital" and words <= 8:
@@ -280,12 +306,14 @@ class ClaimExtractor:
                       + self._set_candidates(clause, context, "currency") + self._set_candidates(clause, context, "language")
                       + self._region_candidates(clause, context) + self._symbol_candidates(clause, context))
         grammatical = clause.grammatical_subject(context)
+        if HISTORICAL_RE.search(clause.text):
+            candidates = []
         for candidate in candidates:
             subject = candidate.subject
-            if subject is None and grammatical is not None and not _overlaps(grammatical_span(clause), candidate.value_span):
+            if subject is None and grammatical is not None and not _overlaps(clause.subject_span, candidate.value_span):
                 subject = grammatical
             if subject is None:
-                subject = context.topic
+                subject = self._topic(clause, context)
             self._emit(clause, candidate, subject, context)
         # What "it" means next: the clause's own subject; "The capital of X is Y. It ..." means Y.
         if clause.starts_with_capital_of and candidates:
@@ -293,13 +321,25 @@ class ClaimExtractor:
             context.topic = Subject(capital.value, self.kb.resolve(capital.value)) if capital else context.topic
         elif grammatical is not None:
             context.topic = grammatical
+            context.remember(grammatical)
         elif candidates and candidates[0].subject is not None:
             context.topic = candidates[0].subject
 
+    def _topic(self, clause: _Clause, context: _Context) -> Subject | None:
+        """Whom a clause without a subject of its own is about. "It"/"its" is the running topic; with no
+        pronoun ("The capital is Ankara.") an unknown running topic gives way to the question's subject."""
+        topic = context.topic
+        if (topic is None or topic.entity is None) and context.question_subject is not None and \
+                not re.search(r"\b(?:it|its|it's|they|their|there)\b", clause.text, re.IGNORECASE):
+            return context.question_subject
+        return topic
+
     def _emit(self, clause: _Clause, candidate: _Candidate, subject: Subject | None, context: _Context) -> None:
+        context.remember(subject)
         context.claims.append(Claim(
             text=clause.text.strip(), relation=candidate.relation, subject=subject, value=candidate.value,
-            quantity=candidate.quantity, negated=clause.negated, partial=clause.hedged,
+            quantity=candidate.quantity, partial=clause.hedged,
+            negated=clause.negated or VALUE_NEGATION_RE.search(clause.text[:candidate.value_span[0]]) is not None,
             strict_value=candidate.strict_value))
 
     # --- subject slots -------------------------------------------------------------------------------
@@ -321,7 +361,7 @@ class ClaimExtractor:
                 return Subject(mention.text, mention.payload)
             words = match.group("owner").split()
             if words and ANAPHOR_RE.match(" ".join(words[-2:])) or (words and ANAPHOR_RE.match(words[-1])):
-                return context.topic
+                return context.anaphor(" ".join(words[-2:]))
             chunk = clause.proper_chunk_ending(owner_end)
             if chunk:
                 return Subject(chunk, self.kb.resolve(chunk))
@@ -339,27 +379,24 @@ class ClaimExtractor:
         for quantity in clause.quantities:
             if quantity.is_year or quantity.unit in ("%", "years"):
                 continue
-            relation = UNIT_RELATION.get(quantity.unit) if quantity.unit else None
-            if quantity.unit and relation is None:
+            if quantity.unit is not None:  # the unit names the relation: "67 million people", "643,801 km²"
+                relation = UNIT_RELATION.get(quantity.unit)
+                if relation is None:
+                    continue
+                near = [(abs(m.start() - quantity.start), m) for r, m in cues if r == relation]
+                cue = min(near, key=lambda item: item[0])[1] if near else None
+            else:  # a bare number needs its cue just before it: "population of France is 67 million"
+                before = [(quantity.start - m.end(), r, m) for r, m in cues if m.end() <= quantity.start
+                          and quantity.start - m.end() <= 60 and not any(m.end() <= q.start < quantity.start
+                                                                          for q in clause.quantities)]
+                if not before:
+                    continue
+                _, relation, cue = min(before, key=lambda item: item[0])
+                if not re.search(r"populat|home to|area|size|atomic|molar|proton|element|Z", cue.group(), re.I):
+                    continue  # "covers 5 million", "people ... 5": too loose without a unit
+            if relation == "population" and quantity.value < 100 and quantity.unit is None:
                 continue
-            relation_cues = [(r, m) for r, m in cues if relation in (None, r)]
-            if not relation_cues:
-                continue
-            # The cue nearest the number: before it ("population of 67 million") or just after it.
-            before = [(quantity.start - m.end(), r, m) for r, m in relation_cues if m.end() <= quantity.start]
-            after = [(m.start() - quantity.end, r, m) for r, m in relation_cues if m.start() >= quantity.end]
-            nearest = min(before or after, key=lambda item: item[0])
-            if relation is None and nearest[0] > 80:
-                continue
-            relation, cue = relation or nearest[1], nearest[2]
-            if relation == "area" and quantity.unit is None and not re.search(r"\barea\b|\bsize\b", cue.group(), re.I):
-                continue  # "covers 5 million" with no unit could be anything
-            if relation in ("atomic_mass",) and quantity.unit is None and not re.search(r"atomic|molar", cue.group(), re.I):
-                continue
-            if relation == "population" and quantity.unit is None and quantity.value < 1000 and not re.search(
-                    r"populat", cue.group(), re.I):
-                continue
-            subject = self._cue_subject(clause, cue, context)
+            subject = self._cue_subject(clause, cue, context) if cue else None
             if relation == "population" and subject is None:
                 subject = self._slot_after(clause, quantity.end, context)  # "67 million people in France"
             candidates.append(_Candidate(relation, quantity.text, (quantity.start, quantity.end), subject, quantity))
@@ -397,6 +434,8 @@ class ClaimExtractor:
                          r"(?:also\s+|both\s+|now\s+|still\s+)?(?:the|its|their|a|an|[\w'’.\- ]+['’]s)?\s*"
                          r"(?:(?:national|official|political|administrative|largest|main|de facto|constitutional|"
                          r"legislative|judicial|executive|federal|current|and|city|seat|[a-z]+)\s+){0,3}$", before)
+        if not link:  # appositive: "Tunis, the capital of Tunisia, ..."
+            link = re.search(r"\s*,\s+(?:the|its|[\w'’.\- ]+['’]s)\s+(?:[a-z]+\s+){0,2}$", before)
         if not link:
             return None
         return clause.value_name_ending(link.start(), "capital")
@@ -409,17 +448,20 @@ class ClaimExtractor:
                                                    for c in cues)
         candidates = []
         for mention in self.values[relation].find(clause.tokens, clause.text):
-            if relation == "currency" and normalize_value(mention.text) in self.risky_currency_words and not strong_cue:
+            if relation == "currency" and normalize_value(mention.text) in self.risky_currency_words and not (
+                    strong_cue or mention.text[0].isupper() and re.search(r"\bthe\s+$", clause.text[:mention.start])):
                 continue
             if relation == "language" and _used_as_adjective(clause.text, mention.end):
                 continue
             if any(_overlaps((m.start, m.end), (mention.start, mention.end)) for m in clause.subject_mentions
                    if relation == "language"):
                 continue  # "the Swiss people" is not a language
-            cue = min(cues, key=lambda c: abs(c.start() - mention.start))
-            subject = self._cue_subject(clause, cue, context)
-            if subject is None:  # "the euro is used in France", "Portuguese is spoken in Brazil"
-                subject = self._slot_after(clause, cue.end(), context) or self._slot_after(clause, mention.end, context)
+            subject = None  # nearest cue first: "languages of X", "spoken in X", "X's currency"
+            for cue in sorted(cues, key=lambda c: abs(c.start() - mention.start)):
+                subject = self._cue_subject(clause, cue, context)
+                if subject is not None:
+                    break
+            subject = subject or self._slot_after(clause, mention.end, context)  # "the euro is used in France"
             candidates.append(_Candidate(relation, mention.text, (mention.start, mention.end), subject))
         return candidates
 
@@ -488,7 +530,7 @@ class _Clause:
         self.hedged = HEDGE_RE.search(text) is not None
         # "The capital of X is Y. It has ..." : "it" is Y (but after "X's capital is Y, ..." it stays X)
         self.starts_with_capital_of = re.match(r"\s*the\s+capital(?:\s+city)?\s+of\b", text, re.I) is not None
-        self._subject_end: int | None = None
+        self.subject_span = (0, 0)  # set by grammatical_subject
 
     def _stands_alone(self, mention: Mention) -> bool:
         """"Mexico" in "Mexico City" or "New Mexico" names something else."""
@@ -506,9 +548,9 @@ class _Clause:
         if mention is not None:
             return Subject(mention.text, mention.payload)
         rest = self.text[position:]
-        if re.match(r"(?:it|this country|the country|this nation|the nation|this element|the element|there)\b",
-                    rest, re.IGNORECASE):
-            return context.topic
+        anaphor = re.match(r"(?:it|(?:this|the) (?:country|nation|element|metal)|there)\b", rest, re.IGNORECASE)
+        if anaphor:
+            return context.anaphor(anaphor.group())
         chunk = _PROPER_CHUNK.match(rest)
         if chunk and chunk.group().lower() not in _NOT_A_NAME:
             name = _trim_chunk(chunk.group())
@@ -531,42 +573,42 @@ class _Clause:
         return Subject(self.subject_mentions[0].text, self.subject_mentions[0].payload) if self.subject_mentions else None
 
     def grammatical_subject(self, context: _Context) -> Subject | None:
-        """The subject before the clause's first verb: "France has ...", "In Japan, ...", "It is ..."."""
+        """The subject before the clause's first verb: "France has ...", "In Japan, ...", "It is ...".
+        Sets `subject_span`, where it stands, so a value inside it ("Paris is the capital") is told apart."""
+        self.subject_span = (0, 0)
         topic = re.match(r"\s*(?:in|for|within)\s+(?:the\s+)?(?=\S)", self.text, re.IGNORECASE)
         if topic:
             subject = self.subject_at(topic.end(), context)
             comma = self.text.find(",", topic.end())
             if subject is not None and comma != -1 and not VERB_RE.search(self.text[topic.end():comma]):
-                self._subject_end = comma
+                self.subject_span = (topic.end(), comma)
                 return subject
         verb = VERB_RE.search(self.text)
         if verb is None:
             return None
         head = self.text[:verb.start()]
-        start = head.rfind(",") + 1 if head.count(",") and not re.search(r"\bD\.C\.,?\s*$", head) else 0
-        start += len(_LEADING_FILLER.match(head[start:]).group()) if _LEADING_FILLER.match(head[start:]) else 0
+        # After a leading phrase ("With a population of 67,000,000, France is ..."): the last comma
+        # that is not inside a number.
+        commas = [m.end() for m in re.finditer(r",(?!\d)", head)]
+        start = commas[-1] if commas and not re.search(r"\bD\.C\.,?\s*$", head) else 0
+        filler = _LEADING_FILLER.match(head[start:])
+        start += len(filler.group()) if filler else 0
         phrase = head[start:].strip()
-        self._subject_end = verb.start()
+        self.subject_span = (start, verb.start())
         if not phrase:
             return None
-        possessive = re.match(r"(?P<owner>.+?)['’]s?\s", phrase + " ")
-        if possessive and "'" in phrase or "’" in phrase:
-            owner_end = start + head[start:].find(possessive.group("owner")) + len(possessive.group("owner"))
-            mention = next((m for m in self.subject_mentions if m.end == owner_end), None)
-            if mention is not None:
-                return Subject(mention.text, mention.payload)
-        if ANAPHOR_RE.match(phrase) or re.match(r"(?:its|their|the country['’]s|this country['’]s)\b", phrase, re.I):
-            return context.topic
+        if ANAPHOR_RE.match(phrase) or re.match(r"(?:its|their|(?:the|this) (?:country|nation|element)['’]s)\b",
+                                                phrase, re.I):
+            return context.anaphor(phrase)
         mentions = [m for m in self.subject_mentions if start <= m.start < verb.start()]
-        if mentions:
+        if mentions:  # "France", "France's capital", "The Republic of Korea"
+            self.subject_span = (mentions[0].start, mentions[0].end)
             return Subject(mentions[0].text, mentions[0].payload)
         chunk = self.proper_chunk_in(start, verb.start())
         if chunk and chunk[2].lower() not in _NOT_A_NAME:
+            self.subject_span = chunk[:2]
             return Subject(chunk[2], self.extractor.kb.resolve(chunk[2]))
-        if re.match(r"(?:the|its)\s+(?:\w+\s+){0,2}(?:capital|population|area|currency|languages?|symbol|"
-                    r"atomic|official|national|total|land|estimated|current)", phrase, re.I):
-            return None  # "The population is ...": the topic supplies the subject
-        return None
+        return None  # "The population is ...": the running topic supplies the subject
 
     def proper_chunk_in(self, start: int, end: int) -> tuple[int, int, str] | None:
         for match in _PROPER_CHUNK.finditer(self.text, start, end):
@@ -614,12 +656,6 @@ class _Clause:
             if name:
                 return end - len(name), end, name
         return None
-
-
-def grammatical_span(clause: _Clause) -> tuple[int, int]:
-    """Where the grammatical subject may stand: before the first verb."""
-    verb = VERB_RE.search(clause.text)
-    return 0, verb.start() if verb else 0
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -678,7 +714,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 _CLAUSE_BREAK = re.compile(r";|,?\s+(?:and|but|while|whereas|although|though|yet)\s+(?=(?:it|its|it's|they|their|"
-                           r"the|this|there|[A-Z])\b)|,\s+(?=(?:it|its|it's|and its)\b)|\s+[-–—]\s+(?=[A-Z])|:\s+(?=[A-Z])")
+                           r"the|this|there)\b|[A-Z])|,\s+(?=(?:it|its|it's|and its)\b)|\s+[-–—]\s+(?=[A-Z])|:\s+(?=[A-Z])")
 
 
 def split_clauses(sentence: str) -> list[str]:

@@ -53,7 +53,7 @@ _WORD = "|".join(sorted(WORD_VALUES, key=len, reverse=True))
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORDS = rf"(?:(?:{_WORD})(?:[- ](?:{_WORD}))?(?:\s+hundred(?:\s+and)?(?:\s+(?:{_WORD})(?:[- ](?:{_WORD}))?)?)?|half\s+an?|an?)"
-_MAGNITUDE = r"(?:\s?(?:thousand|million|billion|trillion|mln|bn|mn)\b|[kKmMbB]\b(?![\./]))"
+_MAGNITUDE = r"(?:\s?(?:thousand|million|billion|trillion|mln|bn|mn)\b|[kKmMbB]\b(?!/|\.\w))"
 _APPROX = (r"about|approximately|approx\.?|around|roughly|nearly|almost|some|close\s+to|circa|ca\.|"
            r"estimated(?:\s+at)?|an\s+estimated|just\s+under|just\s+over|just\s+below|just\s+above|~")
 _AT_LEAST = r"over|more\s+than|above|exceeding|at\s+least|upwards\s+of|in\s+excess\s+of|greater\s+than"
@@ -155,6 +155,9 @@ def _quantity(match: re.Match, first, second, unit: Unit | None) -> Quantity:
         low = -math.inf
     is_year = (unit is None and magnitude is None
                and re.fullmatch(r"1\d{3}|20\d{2}", match.group("a_digits") or "") is not None)
+    if not (magnitude or qualifier == "approx" or value >= 1000):
+        rounding = 0.5 * 10 ** -len(digits.split(".")[1]) if "." in (digits := match.group("a_digits") or "") else 0.5
+        rounding = min(rounding, first[1])  # "110" is exactly 110 (±0.5), not 105-115
     mid = (low + high) / 2 if qualifier == "range" else value
     return Quantity(value=mid * scale + offset, low=low * scale + offset, high=high * scale + offset,
                     unit=unit.canonical if unit else None, qualifier=qualifier, rounding=rounding * scale,
