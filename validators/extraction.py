@@ -313,6 +313,8 @@ class ClaimExtractor:
             if subject is None and grammatical is not None and not _overlaps(clause.subject_span, candidate.value_span):
                 subject = grammatical
             if subject is None:
+                subject = clause.only_mention(candidate)
+            if subject is None:
                 subject = self._topic(clause, context)
             self._emit(clause, candidate, subject, context)
         # What "it" means next: the clause's own subject; "The capital of X is Y. It ..." means Y.
@@ -383,8 +385,7 @@ class ClaimExtractor:
                 relation = UNIT_RELATION.get(quantity.unit)
                 if relation is None:
                     continue
-                near = [(abs(m.start() - quantity.start), m) for r, m in cues if r == relation]
-                cue = min(near, key=lambda item: item[0])[1] if near else None
+                relation_cues = sorted((m for r, m in cues if r == relation), key=lambda m: abs(m.start() - quantity.start))
             else:  # a bare number needs its cue just before it: "population of France is 67 million"
                 before = [(quantity.start - m.end(), r, m) for r, m in cues if m.end() <= quantity.start
                           and quantity.start - m.end() <= 60 and not any(m.end() <= q.start < quantity.start
@@ -394,9 +395,11 @@ class ClaimExtractor:
                 _, relation, cue = min(before, key=lambda item: item[0])
                 if not re.search(r"populat|home to|area|size|atomic|molar|proton|element|Z", cue.group(), re.I):
                     continue  # "covers 5 million", "people ... 5": too loose without a unit
+                relation_cues = [cue]
             if relation == "population" and quantity.value < 100 and quantity.unit is None:
                 continue
-            subject = self._cue_subject(clause, cue, context) if cue else None
+            subject = next((found for found in (self._cue_subject(clause, cue, context) for cue in relation_cues)
+                            if found is not None), None)
             if relation == "population" and subject is None:
                 subject = self._slot_after(clause, quantity.end, context)  # "67 million people in France"
             candidates.append(_Candidate(relation, quantity.text, (quantity.start, quantity.end), subject, quantity))
@@ -569,6 +572,16 @@ class _Clause:
         chunk = _PROPER_CHUNK.match(rest)
         return position + len(_trim_chunk(chunk.group())) if chunk and _trim_chunk(chunk.group()) else None
 
+    def only_mention(self, candidate: _Candidate) -> Subject | None:
+        """The one KB entity the clause names besides the value, if it has that relation:
+        "67 million people call France home", "The element with the symbol Fe is iron"."""
+        entities = {m.payload: m for m in self.subject_mentions if not _overlaps((m.start, m.end), candidate.value_span)}
+        if len(entities) == 1:
+            entity, mention = entities.popitem()
+            if candidate.relation in self.extractor.kb.relations_of(entity):
+                return Subject(mention.text, entity)
+        return None
+
     def first_subject_mention(self) -> Subject | None:
         return Subject(self.subject_mentions[0].text, self.subject_mentions[0].payload) if self.subject_mentions else None
 
@@ -594,17 +607,23 @@ class _Clause:
         filler = _LEADING_FILLER.match(head[start:])
         start += len(filler.group()) if filler else 0
         phrase = head[start:].strip()
-        self.subject_span = (start, verb.start())
+        end = verb.start()
+        if not phrase and commas:  # "China, the world's most populous country, has ...": before the first comma
+            start, end = 0, commas[0] - 1
+            filler = _LEADING_FILLER.match(head[:end])
+            start += len(filler.group()) if filler else 0
+            phrase = head[start:end].strip()
+        self.subject_span = (start, end)
         if not phrase:
             return None
         if ANAPHOR_RE.match(phrase) or re.match(r"(?:its|their|(?:the|this) (?:country|nation|element)['’]s)\b",
                                                 phrase, re.I):
             return context.anaphor(phrase)
-        mentions = [m for m in self.subject_mentions if start <= m.start < verb.start()]
+        mentions = [m for m in self.subject_mentions if start <= m.start < end]
         if mentions:  # "France", "France's capital", "The Republic of Korea"
             self.subject_span = (mentions[0].start, mentions[0].end)
             return Subject(mentions[0].text, mentions[0].payload)
-        chunk = self.proper_chunk_in(start, verb.start())
+        chunk = self.proper_chunk_in(start, end)
         if chunk and chunk[2].lower() not in _NOT_A_NAME:
             self.subject_span = chunk[:2]
             return Subject(chunk[2], self.extractor.kb.resolve(chunk[2]))
@@ -648,7 +667,12 @@ class _Clause:
             for mention in gazetteer.find(self.tokens, self.text):
                 if re.fullmatch(r"[\s,]*", self.text[mention.end:end]):
                     return mention.start, mention.end, mention.text
+        appositive = re.search(r"\s*,\s+(?:the|an?)\s+[^,]+,?\s*$", self.text[:end])
+        if appositive:  # "Rome, the Eternal City, is ...": the name is before the description
+            end = appositive.start()
         name = self.proper_chunk_ending(end)
+        if name and re.search(r"\bthe\s+$", self.text[:end - len(name)]):
+            return None  # "the Eternal City" describes rather than names
         if name and name.lower() not in _NOT_A_NAME:
             words = name.split()
             if words[0] in ("The", "A", "An", "It", "Its", "In", "Yes", "Sure", "No"):

@@ -277,6 +277,9 @@ def countryinfo_rows() -> Iterator[FactRow]:
     for info in countries:
         name = info["name"]
         aliases = [a for a in info.get("altSpellings", []) if _usable_alias(a)]
+        demonym = info.get("demonym") or ""
+        if re.fullmatch(r"[A-Z][a-z]+(?:an|i|er|ite)", demonym):  # "Egyptians speak Arabic"
+            aliases.append(f"{demonym}s")
         if aliases:
             yield FactRow(subject=name, aliases=aliases, kind="country")
         capitals = info.get("capital")

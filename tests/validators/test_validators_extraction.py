@@ -1,0 +1,66 @@
+from validators.extraction import split_clauses, split_sentences
+
+
+def claims_of(checker, text, question=None):
+    return [(c.subject.text if c.subject else None, c.relation, c.value)
+            for c in checker.extractor.extract(text, question)]
+
+
+def test_sentences_keep_abbreviations_and_decimals():
+    assert split_sentences("The capital is Washington, D.C. It has 0.7 million people. Done!") == [
+        "The capital is Washington, D.C.", "It has 0.7 million people.", "Done!"]
+
+
+def test_clauses_split_where_a_new_verb_starts():
+    assert split_clauses("France's capital is Paris, and its population is 67 million") == [
+        "France's capital is Paris", "its population is 67 million"]
+    assert split_clauses("The official languages are French and German") == [
+        "The official languages are French and German"]
+
+
+def test_pronouns_resolve_to_the_previous_subject(checker):
+    claims = claims_of(checker, "Japan is an island nation. Its capital is Tokyo. It has about 125 million people.")
+    assert [(subject, relation) for subject, relation, _ in claims] == [("Japan", "capital"), ("Japan", "population")]
+
+
+def test_the_country_means_the_latest_country_not_the_city(checker):
+    claims = claims_of(checker, "Lima is the capital of Peru. The country's population is about 33 million.")
+    assert claims[-1][:2] == ("Peru", "population")
+
+
+def test_it_after_the_capital_of_x_is_y_means_the_city(checker):
+    claims = claims_of(checker, "The capital of France is Paris. It has a population of about 2.1 million.")
+    assert claims[1][:2] == ("Paris", "population")
+
+
+def test_lists_become_one_claim_per_item(checker):
+    claims = claims_of(checker, "The official languages of Belgium are Dutch, French and German.")
+    assert claims == [("Belgium", "language", v) for v in ("Dutch", "French", "German")]
+
+
+def test_question_supplies_the_missing_subject(checker):
+    assert claims_of(checker, "Paris.", "What is the capital of France?") == [("France", "capital", "Paris")]
+    assert claims_of(checker, "The capital is Lyon.", "What's the capital of France?") == [("France", "capital", "Lyon")]
+    [(subject, relation, value)] = claims_of(checker, "About 125 million.", "How many people live in Japan?")
+    assert (subject, relation) == ("Japan", "population")
+
+
+def test_unknown_subject_is_kept_not_replaced_by_the_topic(checker):
+    claims = claims_of(checker, "France is in Europe. Atlantis has a capital called Poseidonia. The capital of "
+                                "Atlantis is Poseidonia.")
+    assert claims[-1] == ("Atlantis", "capital", "Poseidonia")
+
+
+def test_a_city_inside_a_country_name_is_not_the_country(checker):
+    [claim] = claims_of(checker, "Mexico City has a population of 9 million.")
+    assert claim[0] == "Mexico City"
+
+
+def test_numbers_with_units_and_dates_are_not_confused(checker):
+    claims = claims_of(checker, "In 2020, Canada had about 38 million people and covered 9.98 million km².")
+    assert [(relation, value) for _, relation, value in claims] == [
+        ("population", "about 38 million people"), ("area", "9.98 million km²")]
+
+
+def test_sentences_without_a_relation_give_no_claims(checker):
+    assert claims_of(checker, "Paris is a beautiful city. France has great food.") == []

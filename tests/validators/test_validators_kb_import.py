@@ -1,0 +1,117 @@
+import csv
+import sqlite3
+
+import pytest
+
+from validators.build_kb import build_knowledge_base, main
+from validators.kb import KnowledgeBase
+from validators.sources import FactFileError, read_fact_file
+
+
+
+def test_jsonl_facts_and_aliases_are_imported(tmp_path, write_jsonl):
+    facts = write_jsonl(tmp_path / "facts.jsonl", [
+        {"subject": "Mount Everest", "relation": "height", "value": 8849, "unit": "m", "source": "survey 2020",
+         "aliases": ["Everest", "Sagarmatha"], "kind": "mountain"},
+        {"subject": "Mount Everest", "aliases": ["Chomolungma"]},
+        {"relation": "currency", "value": "Testmark", "aliases": ["TMK", "test marks"]},
+    ])
+    output = tmp_path / "kb.sqlite"
+    build_knowledge_base(output, [facts], sources=())
+    kb = KnowledgeBase(output)
+    everest = kb.resolve("sagarmatha")
+    assert everest is not None and everest.name == "Mount Everest" and everest.kind == "mountain"
+    assert kb.resolve("Chomolungma") == everest
+    [height] = kb.facts(everest, "height")
+    assert (height.number, height.unit, height.source) == (8849.0, "m", "survey 2020")
+    assert kb.canonical_values("currency", "test mark") == {"Testmark"}
+
+
+def test_csv_facts_with_units_converted(tmp_path):
+    path = tmp_path / "facts.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["subject", "relation", "value", "unit", "source", "aliases"])
+        writer.writerow(["Testland", "area", "100", "sq mi", "atlas", "TL|Republic of Testland"])
+        writer.writerow(["Testland", "capital", "Alpha City", "", "atlas", ""])
+    output = tmp_path / "kb.sqlite"
+    build_knowledge_base(output, [path], sources=())
+    kb = KnowledgeBase(output)
+    testland = kb.resolve("Republic of Testland")
+    assert kb.resolve("TL") == testland
+    [area] = kb.facts(testland, "area")
+    assert area.unit == "km²" and area.number == pytest.approx(258.9988)
+    assert [fact.value for fact in kb.facts(testland, "capital")] == ["Alpha City"]
+
+
+def test_short_codes_match_only_as_written(testland_kb):
+    kb = KnowledgeBase(testland_kb)
+    assert kb.resolve("TL") is not None
+    assert kb.resolve("tl") is None
+
+
+def test_replace_drops_facts_from_earlier_files(tmp_path, write_jsonl):
+    first = write_jsonl(tmp_path / "a.jsonl", [{"subject": "Testland", "relation": "capital", "value": "Old Town"}])
+    second = write_jsonl(tmp_path / "b.jsonl", [{"subject": "Testland", "relation": "capital", "value": "New Town",
+                                                 "replace": True}])
+    output = tmp_path / "kb.sqlite"
+    build_knowledge_base(output, [first, second], sources=())
+    kb = KnowledgeBase(output)
+    assert [f.value for f in kb.facts(kb.resolve("Testland"), "capital")] == ["New Town"]
+
+
+def test_bad_rows_are_rejected_with_file_line_and_reason(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join([
+        '{"subject": "Testland", "relation": "capital", "value": "Alpha City"}',
+        '{"subject": "Testland", "relation": "population", "value": "lots"}',
+        '{"subject": "Testland", "relation": "capital"}',
+        '{"subject": "Testland", "relation": "area", "value": 10, "unit": "kg"}',
+        'not json',
+        '{"subject": "Testland", "relation": "capital", "value": "X", "colour": "red"}',
+    ]) + "\n")
+    with pytest.raises(FactFileError) as caught:
+        read_fact_file(path)
+    problems = caught.value.problems
+    assert [problem.split(":")[1] for problem in problems] == ["2", "3", "4", "5", "6"]
+    assert "population needs a number" in problems[0]
+    assert "missing value" in problems[1]
+    assert "area is measured in km²" in problems[2]
+    assert "not valid JSON" in problems[3]
+    assert "colour" in problems[4]
+
+
+def test_bad_csv_row_names_its_line(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("subject,relation,value\nTestland,capital,Alpha City\n,capital,Nowhere\n")
+    with pytest.raises(FactFileError) as caught:
+        read_fact_file(path)
+    assert caught.value.problems[0].startswith(f"{path}:3:")
+
+
+def test_cli_writes_nothing_when_a_file_has_bad_rows(tmp_path, write_jsonl, capsys):
+    bad = write_jsonl(tmp_path / "bad.jsonl", [{"subject": "Testland", "relation": "population", "value": "many"}])
+    output = tmp_path / "kb.sqlite"
+    assert main(["--facts", str(bad), "--output", str(output), "--no-countryinfo", "--no-periodictable"]) == 1
+    assert not output.exists()
+    assert "bad.jsonl:1" in capsys.readouterr().err
+
+
+def test_cli_reports_progress_and_builds(tmp_path, write_jsonl, capsys):
+    good = write_jsonl(tmp_path / "good.jsonl", [{"subject": "Testland", "relation": "capital", "value": "Alpha"}])
+    output = tmp_path / "kb.sqlite"
+    assert main(["--facts", str(good), "--output", str(output), "--no-countryinfo"]) == 0
+    out = capsys.readouterr().out
+    assert "periodictable:" in out and "good.jsonl: 1 facts" in out
+    with sqlite3.connect(output) as connection:
+        assert connection.execute("SELECT count(*) FROM facts WHERE relation = 'symbol'").fetchone()[0] == 118
+
+
+def test_default_sources_import_countries_and_elements(checker):
+    kb = checker.kb
+    france, gold = kb.resolve("France"), kb.resolve("Au")
+    assert [f.value for f in kb.facts(france, "capital")] == ["Paris"]
+    assert {f.value for f in kb.facts(france, "currency")} == {"Euro"}
+    assert kb.facts(france, "population")[0].number > 60_000_000
+    assert gold.name == "Gold" and kb.facts(gold, "atomic_number")[0].number == 79
+    assert kb.resolve("USA") == kb.resolve("United States of America") == kb.resolve("America")

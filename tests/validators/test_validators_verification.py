@@ -1,0 +1,104 @@
+import pytest
+
+from validators import FactChecker, FactCheckerConfig
+from validators.checker import ClaimResult, aggregate
+
+
+def verdict(checker, text, question=None):
+    return checker.check(text, question).verdict
+
+
+@pytest.mark.parametrize("population, expected", [
+    ("1,090,000", "supported"), ("910,000", "supported"),  # inside ±10 %
+    ("1,120,000", "contradicted"), ("880,000", "contradicted"),  # outside
+])
+def test_population_tolerance_edges(testland_checker, population, expected):
+    assert verdict(testland_checker, f"Testland has a population of {population}.") == expected
+
+
+def test_tolerance_is_configurable(testland_kb):
+    loose = FactChecker(FactCheckerConfig(kb_path=testland_kb, tolerances={"population": 0.2}))
+    assert verdict(loose, "Testland has a population of 1,150,000.") == "supported"
+    assert verdict(loose, "Testland has a population of 1,250,000.") == "contradicted"
+
+
+def test_round_numbers_count_as_approximate(testland_checker):
+    # "1 million" stands for 0.5-1.5 million, capped at ±25 %: 0.8 million people is then within reach.
+    assert verdict(testland_checker, "Testland has about 1 million people.") == "supported"
+    assert verdict(testland_checker, "Testland has about 2 million people.") == "contradicted"
+
+
+def test_bounds(testland_checker):
+    assert verdict(testland_checker, "Testland has more than 900,000 people.") == "supported"
+    assert verdict(testland_checker, "Testland has more than 3,000,000 people.") == "contradicted"
+    assert verdict(testland_checker, "Testland has fewer than 200,000 people.") == "contradicted"
+
+
+def test_bad_tolerance_config_names_the_field():
+    with pytest.raises(ValueError, match="tolerances"):
+        FactCheckerConfig(tolerances={"population": -0.1})
+    with pytest.raises(ValueError, match="snake_case"):
+        FactCheckerConfig(tolerances={"Population Size": 0.1})
+    with pytest.raises(ValueError, match="extra"):
+        FactCheckerConfig(kb_file="x")
+
+
+def test_missing_kb_path_fails_with_the_field_name(tmp_path):
+    with pytest.raises(FileNotFoundError, match="kb_path"):
+        FactChecker(FactCheckerConfig(kb_path=tmp_path / "missing.sqlite"))
+
+
+def test_set_semantics(testland_checker):
+    assert verdict(testland_checker, "Testland's languages include Testish.") == "supported"
+    assert verdict(testland_checker, "The official languages of Testland are Testish and Examplese.") == "supported"
+    assert verdict(testland_checker, "The official language of Testland is Otherish.") == "contradicted"
+    assert verdict(testland_checker, "Testland's languages also include Otherish.") == "unverified"
+
+
+def test_unknown_subjects_and_values_are_unverified(checker):
+    assert verdict(checker, "The capital of Atlantis is Poseidonia.") == "unverified"
+    assert verdict(checker, "Paris is a beautiful city.") == "unverified"
+    assert verdict(checker, "France has great food.") == "unverified"
+    assert verdict(checker, "The population of Tokyo is about 14 million.") == "unverified"
+    assert verdict(checker, "Wakanda uses the euro.") == "unverified"
+
+
+def test_real_facts(checker):
+    assert verdict(checker, "The capital of France is Paris.") == "supported"
+    assert verdict(checker, "The capital of Australia is Sydney.") == "contradicted"
+    assert verdict(checker, "France has a population of about 67 million people.") == "supported"
+    assert verdict(checker, "France has a population of 130 million.") == "contradicted"
+    assert verdict(checker, "Switzerland's languages include German.") == "supported"
+    assert verdict(checker, "Gold's chemical symbol is Ag.") == "contradicted"
+    assert verdict(checker, "Iron has an atomic mass of about 55.85 u.") == "supported"
+    assert verdict(checker, "Sydney is not the capital of Australia.") == "supported"
+    assert verdict(checker, "Switzerland uses the Swiss franc, not the euro.") == "supported"
+    assert verdict(checker, "Lyon.", "What is the capital of France?") == "contradicted"
+
+
+def claim(verdict_):
+    return ClaimResult(text="x", verdict=verdict_, evidence=None)
+
+
+@pytest.mark.parametrize("verdicts, expected, score", [
+    ([], "unverified", 0.0),
+    (["unverified"], "unverified", 0.0),
+    (["supported", "unverified"], "supported", 0.5),
+    (["supported", "supported", "contradicted"], "contradicted", 2 / 3),
+    (["contradicted", "unverified"], "contradicted", 0.0),
+])
+def test_verdict_aggregation(verdicts, expected, score):
+    result = aggregate([claim(v) for v in verdicts])
+    assert result.verdict == expected and result.score == pytest.approx(score)
+    assert len(result.contradicted_claims()) == verdicts.count("contradicted")
+
+
+def test_result_serialises_to_the_http_shape(checker):
+    result = checker.check("The capital of Japan is Kyoto. It uses the yen.")
+    dumped = result.model_dump()
+    assert set(dumped) == {"verdict", "score", "claims"}
+    assert all(set(c) == {"text", "verdict", "evidence"} for c in dumped["claims"])
+    [wrong] = result.contradicted_claims()
+    assert wrong.evidence == {"subject": "Japan", "relation": "capital", "value": "Tokyo", "unit": None,
+                              "source": wrong.evidence["source"]}
+    assert wrong.evidence["source"].startswith("countryinfo")
