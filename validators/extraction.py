@@ -83,7 +83,7 @@ class Gazetteer:
 _VERB = (r"is|are|was|were|has|have|had|uses?|used|covers?|covering|spans?|lies|sits|speaks?|spoken|boasts?|"
          r"counts?|contains?|includes?|remains?|became|serves?|borders?|adopted|measures?|weighs?|occupies|"
          r"extends|stretches|totals?|reaches|exceeds|hosts?|houses?|stands|comes|ranks?|lives?|live|numbers|"
-         r"would be|can be|'s")
+         r"would be|can be|(?<=it)'s|(?<=that)'s|(?<=there)'s|(?<=here)'s")
 VERB_RE = re.compile(rf"\b(?:{_VERB})\b", re.IGNORECASE)
 # "is not", "isn't", "never": the whole clause is denied. A bare "not X" / "rather than X" denies only X.
 NEGATION_RE = re.compile(r"\b(?:(?:is|are|was|were|does|do|did|has|have)\s+not|never|no longer)\b|n't\b", re.IGNORECASE)
@@ -123,6 +123,10 @@ CUES = {
     "symbol": re.compile(r"\b(?:symbols?|abbreviat\w*|denoted|represented by|written as)\b", re.IGNORECASE),
 }
 NUMERIC_RELATIONS = ("population", "area", "atomic_number", "atomic_mass")
+# A count of people that is not a population: speakers, visitors, densities, yearly flows.
+NOT_POPULATION_RE = re.compile(r"\b(?:speak|speaks|spoken|speakers|visit\w*|tourists|users?|uses?|used|work\w*|die\w*|"
+                               r"killed|born|worldwide|globally|around the world|each year|every year|annually|"
+                               r"per|a year|density|employ\w*|diaspora|abroad|metro\w*|urban|city proper)\b", re.IGNORECASE)
 UNIT_RELATION = {"people": "population", "km²": "area", "u": "atomic_mass", "protons": "atomic_number"}
 # Where a slot for the subject follows a cue: "capital of X", "spoken in X", "symbol for X".
 _SLOT_PREFIX = re.compile(r"^(?:\s+city)?(?:\s+and\s+(?:[\w-]+\s+){0,2}[\w-]+)?"  # "capital and largest city of"
@@ -311,7 +315,7 @@ class ClaimExtractor:
         for candidate in candidates:
             subject = candidate.subject
             if subject is None and grammatical is not None and not _overlaps(clause.subject_span, candidate.value_span):
-                subject = grammatical
+                subject = grammatical if clause.head_fits(candidate.relation) else Subject(clause.head_phrase, None)
             if subject is None:
                 subject = clause.only_mention(candidate)
             if subject is None:
@@ -396,8 +400,11 @@ class ClaimExtractor:
                 if not re.search(r"populat|home to|area|size|atomic|molar|proton|element|Z", cue.group(), re.I):
                     continue  # "covers 5 million", "people ... 5": too loose without a unit
                 relation_cues = [cue]
-            if relation == "population" and quantity.value < 100 and quantity.unit is None:
+            if relation == "population" and (quantity.value < 100 and quantity.unit is None or NOT_POPULATION_RE.search(
+                    clause.text) and not re.search(r"populat", clause.text, re.I)):
                 continue
+            if re.match(r"\s*(?:per|/|a|each)\s*(?:square|sq|km|mi|year|day|capita|person)", clause.text[quantity.end:], re.I):
+                continue  # "1,100 people per square kilometre" is a density
             subject = next((found for found in (self._cue_subject(clause, cue, context) for cue in relation_cues)
                             if found is not None), None)
             if relation == "population" and subject is None:
@@ -534,6 +541,7 @@ class _Clause:
         # "The capital of X is Y. It has ..." : "it" is Y (but after "X's capital is Y, ..." it stays X)
         self.starts_with_capital_of = re.match(r"\s*the\s+capital(?:\s+city)?\s+of\b", text, re.I) is not None
         self.subject_span = (0, 0)  # set by grammatical_subject
+        self.head_phrase = ""
 
     def _stands_alone(self, mention: Mention) -> bool:
         """"Mexico" in "Mexico City" or "New Mexico" names something else."""
@@ -571,6 +579,16 @@ class _Clause:
             return position + anaphor.end()
         chunk = _PROPER_CHUNK.match(rest)
         return position + len(_trim_chunk(chunk.group())) if chunk and _trim_chunk(chunk.group()) else None
+
+    def head_fits(self, relation: str) -> bool:
+        """Whether the grammatical subject is the owner itself. "Germany's capital Berlin has 3.7 million
+        inhabitants" is about the capital, not Germany; "Germany's population is ..." is about Germany."""
+        head = re.match(r"\s*(?:(?:the|its)\s+)?([a-z][a-z ]*?)\s+of\s+|.*?['’]s?\s+([a-z][a-z ]*)", self.head_phrase,
+                        re.IGNORECASE)
+        if head is None:
+            return True
+        noun = head.group(1) or head.group(2)
+        return bool(CUES[relation].search(noun)) if relation in CUES else True
 
     def only_mention(self, candidate: _Candidate) -> Subject | None:
         """The one KB entity the clause names besides the value, if it has that relation:
@@ -614,6 +632,7 @@ class _Clause:
             start += len(filler.group()) if filler else 0
             phrase = head[start:end].strip()
         self.subject_span = (start, end)
+        self.head_phrase = phrase
         if not phrase:
             return None
         if ANAPHOR_RE.match(phrase) or re.match(r"(?:its|their|(?:the|this) (?:country|nation|element)['’]s)\b",
