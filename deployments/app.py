@@ -1,0 +1,39 @@
+"""The one app builder: validated config → bound Ray Serve graph.
+
+`serve_config.yaml` points at `deployments.app:build_app` and passes `AppConfig` as `args`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from ray.serve import Application
+
+from deployments.config import POOL_NAMES, AppConfig, load_app_config
+from deployments.ingress import Ingress
+from deployments.pool import LLMPool
+
+POOL_DEPLOYMENT_NAMES = {"small": "SmallPool", "large": "LargePool"}
+
+
+class ConfigError(ValueError):
+    """Raised at deploy time with every invalid field named."""
+
+
+def build_app(args: dict[str, Any]) -> Application:
+    try:
+        config = load_app_config(args)
+    except ValidationError as error:
+        raise ConfigError(f"invalid application config (serve_config.yaml args):\n{error}") from None
+    return bind_graph(config)
+
+
+def bind_graph(config: AppConfig) -> Application:
+    pools = {
+        name: LLMPool.options(name=POOL_DEPLOYMENT_NAMES[name], **config.pools[name].deployment.serve_options()).bind(
+            name, config.pools[name]
+        )
+        for name in POOL_NAMES
+    }
+    return Ingress.options(**config.ingress.deployment.serve_options()).bind(config, pools["small"], pools["large"])
