@@ -1,0 +1,329 @@
+"""Fast, explainable features of a chat request: what the last user turn asks for (code, math,
+reasoning, expert domains, long or structured output) and how deep the conversation is.
+
+Every feature is a plain number with a name, so a decision can be explained by listing the
+features that pushed it. Extraction is regular expressions over the text: well under a
+millisecond per request."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Iterable
+
+Message = dict  # OpenAI-style {"role": ..., "content": ...}
+
+
+TOKEN = re.compile(r"[a-z0-9']+")
+_PLAIN_WORD = re.compile(r"[a-z0-9']+")
+
+
+class Lexicon:
+    """Counts whole-word occurrences of any of its phrases. Plain single words are looked up in a
+    set of the text's tokens (fast); phrases and patterns go through one regular expression."""
+
+    def __init__(self, phrases: tuple[str, ...]):
+        self.words = frozenset(p for p in phrases if _PLAIN_WORD.fullmatch(p))
+        patterns = [p for p in phrases if p not in self.words]
+        self.pattern = re.compile(r"\b(?:" + "|".join(patterns) + r")(?!\w)", re.IGNORECASE) if patterns else None
+
+    def count(self, text: str, tokens: list[str]) -> int:
+        hits = sum(1 for token in tokens if token in self.words)
+        if self.pattern is not None:
+            hits += len(self.pattern.findall(text))
+        return hits
+
+
+def _words(*phrases: str) -> Lexicon:
+    return Lexicon(phrases)
+
+
+# -------------------------------------------------------------- lexicons (kept short and general)
+
+GREETING = _words(
+    "hi", "hello", "hey", "yo", "hiya", "howdy", "good (?:morning|afternoon|evening|night)", "thanks?", "thank you",
+    "thx", "bye", "goodbye", "see you", "cheers", "hola", "bonjour", "lol", "ok(?:ay)?", "cool", "nice to meet you",
+    "how are you", "what's up", "sup",
+)
+LOOKUP = _words(
+    "what is the", "what's the", "who (?:is|was|wrote|invented|painted|discovered|founded|played|composed)",
+    "when (?:is|was|did)", "where is", "which (?:country|city|planet|element|ocean|company|month|day)",
+    "how many", "how much", "how tall", "how long", "how far", "how big", "capital of", "stand for", "define",
+    "definition of", "meaning of", "what does .{1,30} mean", "synonym", "antonym", "opposite of", "symbol for",
+    "atomic (?:number|mass)", "population of", "spell", "plural of", "past tense",
+)
+REWRITE = _words(
+    "rewrite", "rephrase", "reword", "paraphrase", "fix (?:the )?(?:spelling|grammar|typos?)", "correct",
+    "proofread", "translate", "make (?:this|it) (?:more |less |a bit )?\\w+", "shorten", "simplify this",
+    "capitalize", "title case", "lowercase", "uppercase", "passive voice", "past tense", "say .{1,20} in",
+)
+CODE_REQUEST = _words(
+    "write (?:a|an|the|some)? ?(?:\\w+ )?(?:function|script|program|class|method|module|query|regex|"
+    "regular expression|test|tests|api|server|component|app|cli|dockerfile|makefile|workflow|bash|code)",
+    "implement", "refactor", "debug", "fix (?:this|my|the) (?:code|bug|function|query|error)", "code review",
+    "port (?:this|it)", "optimi[sz]e (?:this|my)", "unit tests?", "pytest", "compile", "deploy", "endpoint",
+    "build (?:a|an|me)", "design (?:a|an) (?:\\w+ )?(?:schema|system|api|database|architecture)",
+)
+CODE_WORDS = _words(
+    "python", "javascript", "typescript", "java", "golang", "rust", "c\\+\\+", "c#", "kotlin", "swift", "ruby",
+    "php", "sql", "postgres(?:ql)?", "mysql", "bash", "shell", "regex", "json", "yaml", "api", "http", "rest",
+    "docker", "kubernetes", "terraform", "react", "node(?:\\.js)?", "django", "flask", "fastapi", "pandas",
+    "numpy", "git", "linux", "function", "variable", "array", "list", "dict(?:ionary)?", "loop", "recursion",
+    "algorithm", "complexity", "thread", "async", "exception", "stack trace", "compiler", "database", "index",
+    "query", "backend", "frontend", "microservices?", "cache", "queue", "heap", "trie", "graph", "binary search",
+)
+CODE_SYNTAX = re.compile(
+    r"```|\bdef \w+\(|\bclass \w+[:(]|\breturn\b|\bimport \w+|#include|=>|\bfunction\s*\w*\(|"
+    r"\bconst \w+ =|\blet \w+ =|\bvar \w+ =|\bSELECT\b.*\bFROM\b|\bfor \w+ in |\bwhile .*:|\bif .*:\s*$|"
+    r"[{};]\s*$|\w+\[\w*\]|\w+\.\w+\(",
+    re.MULTILINE,
+)
+MATH_WORDS = _words(
+    "solve", "equation", "integral", "integrate", "derivative", "differentiate", "limit", "prove", "proof",
+    "theorem", "lemma", "probability", "expected (?:value|number)", "variance", "matrix", "eigen\\w*", "vector",
+    "polynomial", "factor(?:i[sz]e)?", "prime factors", "simplify", "expand", "logarithm", "log", "sqrt",
+    "square root", "cube root", "modulo", "mod", "gcd", "lcm", "greatest common", "least common", "recurrence",
+    "series", "converge\\w*", "induction", "combinatorics?", "permutations?", "combinations?", "calculate",
+    "compute", "evaluate", "remainder", "base \\d+", "derive", "optimi[sz]e", "maximi[sz]e", "minimi[sz]e",
+)
+MATH_SYMBOLS = re.compile(r"\*\*|\^|√|∫|∑|π|≤|≥|\\[a-z]+\{?|\b[a-z]\(\w\)|\d\s*[*/]\s*-?\(?\d|\b\d*[a-z]\s*[*+=]\s*\d")
+REASONING = _words(
+    "why", "explain", "reason(?:ing)?", "step[- ]by[- ]step", "justify", "deduce", "infer", "conclude",
+    "therefore", "assume", "suppose", "if .{3,60} then", "puzzle", "riddle", "logic(?:al)?", "paradox",
+    "which of the following", "trade-?offs?", "pros and cons", "compare", "contrast", "analy[sz]e", "analysis",
+    "evaluate", "assess", "critique", "implications?", "consequences?", "recommend", "strategy", "plan",
+    "design", "weigh", "argue", "argument", "hypothes[ie]s", "causes?", "differential", "walk (?:me )?through",
+    "in depth", "how does .{1,40} work", "what would happen",
+)
+MULTI_STEP = _words(
+    "first", "then", "next", "after that", "finally", "step \\d", "and then", "also", "additionally",
+    "as well as", "followed by", "for each", "each of",
+)
+DOMAIN = {
+    "legal": _words(
+        "legal", "law", "lawsuit", "sue", "contract", "clause", "liability", "liable", "statute", "jurisdiction",
+        "plaintiff", "defendant", "tort", "negligence", "court", "attorney", "gdpr", "ccpa", "hipaa", "compliance",
+        "regulation", "copyright", "trademark", "patent", "license", "licensing", "nda", "indemn\\w*",
+        "enforceable", "litigation", "arbitration", "landlord", "tenant", "employment law", "dismissal",
+    ),
+    "medical": _words(
+        "patient", "diagnos\\w*", "symptoms?", "treatment", "therapy", "dose", "dosage", "mg", "mg/kg",
+        "clinical", "disease", "syndrome", "chronic", "acute", "medication", "drug", "prescri\\w*", "contraindicat\\w*",
+        "pathophysiology", "mechanism of action", "guidelines", "vaccines?", "antibiotics?", "inhibitors?",
+        "cardio\\w*", "renal", "hepatic", "insulin", "diabetes", "cancer", "tumou?r", "blood pressure", "lab results",
+    ),
+    "finance": _words(
+        "portfolio", "valuation", "dcf", "wacc", "ebitda", "revenue", "cash flow", "interest rate", "bonds?",
+        "yield", "duration", "convexity", "options?", "derivatives?", "hedg\\w*", "tax(?:es)?", "mortgage",
+        "amortization", "roi", "irr", "npv", "equity", "dividend", "401\\(k\\)", "ira", "stocks?", "investment",
+        "inflation", "budget", "debt", "loan", "capital gains", "balance sheet", "income statement", "arr",
+    ),
+    "security": _words(
+        "security", "vulnerab\\w*", "exploit", "attack(?:er)?", "threat model", "xss", "csrf", "ssrf",
+        "sql injection", "injection", "encrypt\\w*", "tls", "ssl", "oauth", "authentication", "authori[sz]ation",
+        "cve", "penetration", "pentest", "malware", "ransomware", "phishing", "firewall", "zero-trust",
+        "zero trust", "secrets?", "hash(?:ing)?", "password", "incident response", "compromise",
+    ),
+    "science": _words(
+        "quantum", "thermodynamics?", "entropy", "relativity", "enzyme", "genome", "gene", "crispr", "protein",
+        "molecule", "electron", "photosynthesis", "evolution", "ecosystem", "neural", "experiment", "hypothesis",
+        "statistical", "regression", "p-value", "significan\\w*", "confidence interval",
+    ),
+}
+LONG_OUTPUT = _words(
+    "essay", "report", "article", "blog post", "story", "chapter", "novel", "screenplay", "script", "guide",
+    "tutorial", "plan", "proposal", "memo", "documentation", "white ?paper", "curriculum", "lesson plan",
+    "itinerary", "detailed", "comprehensive", "thorough", "in[- ]depth", "long", "full", "complete",
+    "extensive", "elaborate", "outline", "business plan", "cover letter", "speech", "design document",
+)
+SHORT_OUTPUT = _words(
+    "briefly", "brief", "short", "quick(?:ly)?", "one (?:word|line|sentence)", "in a (?:word|sentence|few words)",
+    "yes or no", "true or false", "just the (?:answer|number|name)", "tl;?dr", "in five words", "two sentences?",
+    "one-line", "one-sentence", "simple words", "roughly",
+)
+FORMAT = _words(
+    "table", "json", "yaml", "csv", "markdown", "bullet(?:s| points?)?", "numbered list", "outline", "headings?",
+    "sections?", "diagram", "chart", "schema", "template", "checklist", "timeline", "calendar",
+)
+CREATIVE = _words(
+    "story", "poem", "poetry", "haiku", "limerick", "sonnet", "song", "lyrics", "novel", "screenplay", "scene",
+    "character", "plot", "fiction", "fantasy", "joke", "pun", "slogan", "tagline", "caption",
+)
+REQUESTED_WORDS = re.compile(r"(\d[\d,]*)\s*(?:-\s*)?(words?|pages?|paragraphs?|sections?|chapters?|steps?|days?|weeks?|items?|questions?|bullet points?|tips?|examples?|ideas?)\b", re.IGNORECASE)
+ARITHMETIC = re.compile(
+    r"(-?\d[\d,]*(?:\.\d+)?)\s*(\+|-|\*|x|×|/|÷|plus|minus|times|multiplied by|divided by)\s*\(?\s*(-?\d[\d,]*(?:\.\d+)?)",
+    re.IGNORECASE,
+)
+ARITHMETIC_OF = re.compile(r"\b(sum|difference|product|quotient) of (-?\d[\d,.]*) and (-?\d[\d,.]*)", re.IGNORECASE)
+_OPERATION = {"+": "add", "plus": "add", "sum": "add", "-": "add", "minus": "add", "difference": "add",
+              "*": "mul", "x": "mul", "×": "mul", "times": "mul", "multiplied by": "mul", "product": "mul",
+              "/": "div", "÷": "div", "divided by": "div", "quotient": "div"}  # fmt: skip
+NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*")
+WH_START = re.compile(r"^\s*(what|who|whom|whose|when|where|which)\b", re.IGNORECASE)
+HOW_WHY_START = re.compile(r"^\s*(how|why)\b", re.IGNORECASE)
+YES_NO_START = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|should|would|will|has|have)\b", re.IGNORECASE)
+IMPERATIVE_BIG = re.compile(
+    r"^\s*(?:please\s+|can you\s+|could you\s+)?(write|implement|create|design|build|develop|draft|analy[sz]e|"
+    r"compare|explain|prove|derive|solve|evaluate|plan|outline|review|debug|refactor|optimi[sz]e|critique|"
+    r"generate|produce|compose|construct|model|simulate|calculate|compute|find|determine|estimate|discuss|"
+    r"describe|walk me through)\b",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+LIST_LINE = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+", re.MULTILINE)
+
+# Per-unit caps keep one "how long" request from dominating the log-scaled feature.
+_UNIT_WEIGHT = {"word": 1, "page": 400, "paragraph": 120, "section": 200, "chapter": 2000, "step": 40, "day": 60, "week": 150}
+
+
+def requested_output_words(text: str) -> float:
+    """The largest explicitly requested output size, in approximate words ("1,500-word essay", "3 pages")."""
+    best = 0.0
+    for number, unit in REQUESTED_WORDS.findall(text):
+        try:
+            n = float(number.replace(",", ""))
+        except ValueError:
+            continue
+        unit_key = unit.lower().rstrip("s")
+        words = n * _UNIT_WEIGHT.get(unit_key.split()[0], 30)
+        best = max(best, min(words, 20000.0))
+    return best
+
+
+def _digits(number: str) -> int:
+    return sum(c.isdigit() for c in number)
+
+
+def arithmetic_difficulty(text: str) -> tuple[int, int]:
+    """(hardest operation, number of operations) over the binary arithmetic in the text. An
+    operation's difficulty approximates the digits one must juggle in one's head: the longer
+    operand for + and -, both operands for x, the dividend for /. Up to about 3 is mental math."""
+    hardest, count = 0, 0
+    pairs = [(a, op, b) for a, op, b in ARITHMETIC.findall(text)]
+    pairs += [(a, op, b) for op, a, b in ARITHMETIC_OF.findall(text)]
+    for a, op, b in pairs:
+        kind = _OPERATION[op.lower()]
+        if kind == "add":
+            difficulty = max(_digits(a), _digits(b))
+        elif kind == "mul":
+            difficulty = _digits(a) + _digits(b) - 1
+        else:
+            difficulty = _digits(a)
+        hardest, count = max(hardest, difficulty), count + 1
+    return hardest, count
+
+
+def last_user_text(messages: list[Message]) -> str:
+    for message in reversed(messages):
+        if message.get("role") == "user":
+            return _content_text(message.get("content"))
+    return ""
+
+
+def _content_text(content) -> str:
+    """OpenAI content is a string or a list of parts ({"type": "text", "text": ...})."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
+
+
+def _count(pattern: re.Pattern, text: str) -> int:
+    return len(pattern.findall(text))
+
+
+def _hits(lexicon: Lexicon, text: str, tokens: list[str]) -> int:
+    return lexicon.count(text, tokens)
+
+
+def _log(x: float) -> float:
+    return math.log1p(max(x, 0.0))
+
+
+# Lexicon matching reads at most this many characters from each end of a long request: the
+# cues that matter sit at the start (the task) and the end (the question), and it bounds latency.
+LEXICON_WINDOW_CHARS = 1500
+
+
+def _lexicon_view(text: str) -> str:
+    if len(text) <= 2 * LEXICON_WINDOW_CHARS:
+        return text
+    return text[:LEXICON_WINDOW_CHARS] + "\n" + text[-LEXICON_WINDOW_CHARS:]
+
+
+def extract_features(messages: list[Message]) -> dict[str, float]:
+    """Named numeric features of one request. The last user turn carries most; earlier turns count
+    through conversation depth and context size."""
+    full_text = last_user_text(messages)
+    text = _lexicon_view(full_text)
+    tokens = TOKEN.findall(text.lower())
+    words = full_text.split()
+    n_words = len(words)
+    numbers = NUMBER.findall(text)
+    digit_lengths = [len(re.sub(r"\D", "", n)) for n in numbers]
+    earlier = [m for m in messages[:-1] if m.get("role") in ("user", "assistant")] if messages else []
+    context_chars = sum(len(_content_text(m.get("content"))) for m in earlier)
+    arith_difficulty, arith_ops = arithmetic_difficulty(text)
+    domain_hits = {name: _hits(lexicon, text, tokens) for name, lexicon in DOMAIN.items()}
+    length_norm = max(len(text.split()), 1)  # numbers are counted in the same window
+
+    features = {
+        # length and structure
+        "log_chars": _log(len(full_text)),
+        "log_words": _log(n_words),
+        "n_lines": min(full_text.count("\n") + 1, 60),
+        "n_sentences": min(len(SENTENCE_END.findall(text)) + 1, 40),
+        "n_question_marks": min(text.count("?"), 10),
+        "list_lines": min(_count(LIST_LINE, text), 20),
+        "avg_word_len": (sum(len(w) for w in words) / n_words) if n_words else 0.0,
+        "very_short": float(n_words <= 4),
+        # question type
+        "starts_wh": float(bool(WH_START.match(text))),
+        "starts_how_why": float(bool(HOW_WHY_START.match(text))),
+        "starts_yes_no": float(bool(YES_NO_START.match(text))),
+        "starts_task_verb": float(bool(IMPERATIVE_BIG.match(text))),
+        "greeting": min(_hits(GREETING, text, tokens), 3),
+        "lookup": min(_hits(LOOKUP, text, tokens), 3),
+        "rewrite": min(_hits(REWRITE, text, tokens), 3),
+        # code
+        "code_request": min(_hits(CODE_REQUEST, text, tokens), 4),
+        "code_words": min(_hits(CODE_WORDS, text, tokens), 8),
+        "code_syntax": min(_count(CODE_SYNTAX, text), 20),
+        # math and reasoning
+        "math_words": min(_hits(MATH_WORDS, text, tokens), 6),
+        "math_symbols": min(_count(MATH_SYMBOLS, text), 20),
+        "n_numbers": min(len(numbers), 30),
+        "max_number_digits": min(max(digit_lengths, default=0), 15),
+        "numbers_per_word": len(numbers) / length_norm,
+        "arithmetic_difficulty": min(arith_difficulty, 15),
+        "arithmetic_ops": min(arith_ops, 10),
+        "reasoning": min(_hits(REASONING, text, tokens), 6),
+        "multi_step": min(_hits(MULTI_STEP, text, tokens), 6),
+        # expert domains
+        **{f"domain_{name}": min(hits, 5) for name, hits in domain_hits.items()},
+        "domains_total": min(sum(domain_hits.values()), 10),
+        # requested output
+        "long_output": min(_hits(LONG_OUTPUT, text, tokens), 5),
+        "short_output": min(_hits(SHORT_OUTPUT, text, tokens), 3),
+        "format_request": min(_hits(FORMAT, text, tokens), 5),
+        "creative": min(_hits(CREATIVE, text, tokens), 4),
+        "log_requested_words": _log(requested_output_words(text)),
+        # conversation
+        "conversation_turns": min(sum(1 for m in messages if m.get("role") == "user"), 20),
+        "log_context_chars": _log(context_chars),
+        "has_system_prompt": float(any(m.get("role") == "system" for m in messages)),
+        # character mix
+        "upper_ratio": sum(c.isupper() for c in text) / max(len(text), 1),
+        "symbol_ratio": sum((not c.isalnum()) and (not c.isspace()) for c in text) / max(len(text), 1),
+    }
+    return {name: float(value) for name, value in features.items()}
+
+
+FEATURE_NAMES: list[str] = list(extract_features([{"role": "user", "content": "x"}]))
+
+
+def feature_matrix(conversations: Iterable[list[Message]]):
+    import numpy as np
+
+    return np.array([[f[name] for name in FEATURE_NAMES] for f in map(extract_features, conversations)], dtype=np.float64)

@@ -1,0 +1,73 @@
+"""Feature extraction: each family of markers fires on the text it is meant for, and not on plain chat."""
+
+from router.features import FEATURE_NAMES, arithmetic_difficulty, extract_features, requested_output_words
+
+
+def features_of(text: str, earlier: list[dict] | None = None) -> dict[str, float]:
+    return extract_features([*(earlier or []), {"role": "user", "content": text}])
+
+
+def test_code_markers_fire_on_code_and_stay_quiet_on_chat():
+    code = features_of("Fix this bug:\n```python\ndef add(a, b):\n    return a - b\n```")
+    chat = features_of("Hello, how are you today?")
+    assert code["code_syntax"] >= 2
+    assert code["code_words"] >= 1
+    assert chat["code_syntax"] == 0 and chat["code_words"] == 0 and chat["code_request"] == 0
+    assert features_of("Write a Rust function that merges two sorted vectors.")["code_request"] >= 1
+
+
+def test_math_markers_fire_on_math():
+    math = features_of("Solve x**2 - 5*x + 6 = 0 and find the derivative of x^3.")
+    assert math["math_words"] >= 2
+    assert math["math_symbols"] >= 2
+    assert features_of("What's the capital of Peru?")["math_symbols"] == 0
+
+
+def test_arithmetic_difficulty_separates_mental_math_from_long_multiplication():
+    assert arithmetic_difficulty("What is 7 times 8?") == (1, 1)
+    assert arithmetic_difficulty("What is 697 times 205?")[0] == 5
+    assert arithmetic_difficulty("compute the sum of 9986 and 9769")[0] == 4
+    assert arithmetic_difficulty("no numbers here") == (0, 0)
+
+
+def test_domain_terms_are_counted_per_domain():
+    legal = features_of("Is this non-compete clause in my employment contract enforceable, and what is my liability?")
+    medical = features_of("The patient has chest pain; what is the differential diagnosis and treatment?")
+    security = features_of("Explain how an SSRF attack works and how to prevent this vulnerability.")
+    assert legal["domain_legal"] >= 2 and legal["domain_medical"] == 0
+    assert medical["domain_medical"] >= 2
+    assert security["domain_security"] >= 2
+
+
+def test_requested_output_length_and_format():
+    assert requested_output_words("Write a 1,500-word essay") == 1500
+    assert requested_output_words("Give me 3 pages") > requested_output_words("Give me 3 sentences")
+    long_ask = features_of("Write a detailed 2000-word report with a summary table in markdown.")
+    assert long_ask["long_output"] >= 2 and long_ask["format_request"] >= 2 and long_ask["log_requested_words"] > 7
+    assert features_of("Answer in one word: is the sky blue?")["short_output"] >= 1
+
+
+def test_conversation_depth_counts_user_turns_and_context():
+    earlier = [
+        {"role": "system", "content": "You are helpful."},
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello! How can I help?"},
+        {"role": "user", "content": "I have a question about taxes."},
+        {"role": "assistant", "content": "Sure."},
+    ]
+    deep = features_of("What is the standard deduction?", earlier)
+    single = features_of("What is the standard deduction?")
+    assert deep["conversation_turns"] == 3 and single["conversation_turns"] == 1
+    assert deep["has_system_prompt"] == 1 and single["has_system_prompt"] == 0
+    assert deep["log_context_chars"] > 0 == single["log_context_chars"]
+
+
+def test_features_read_the_last_user_turn_and_accept_content_parts():
+    messages = [
+        {"role": "user", "content": "Write a Python class for a bank account."},
+        {"role": "assistant", "content": "class Account: ..."},
+        {"role": "user", "content": [{"type": "text", "text": "thanks!"}]},
+    ]
+    features = extract_features(messages)
+    assert features["code_request"] == 0 and features["greeting"] >= 1
+    assert list(features) == FEATURE_NAMES
