@@ -233,11 +233,12 @@ class ClaimExtractor:
                                            "franc", "krone", "krona", "dollar", "peso", "shilling"}}
 
     def _region_adjectives(self) -> dict[str, str]:
+        """"south american" -> "South America", so "a South American country" names a region."""
         adjectives = {}
-        for spelling in self.kb.value_spellings("region"):
+        for spelling, values in self.kb.value_spellings("region").items():
             for noun, adjective in _REGION_ADJECTIVES.items():
                 if spelling == noun or spelling.endswith(" " + noun):
-                    adjectives[spelling[: len(spelling) - len(noun)] + adjective] = spelling
+                    adjectives[spelling[: len(spelling) - len(noun)] + adjective] = sorted(values)[0]
         return adjectives
 
     # --- public --------------------------------------------------------------------------------------
@@ -312,6 +313,7 @@ class ClaimExtractor:
         grammatical = clause.grammatical_subject(context)
         if HISTORICAL_RE.search(clause.text):
             candidates = []
+        emitted: list[Subject | None] = []
         for candidate in candidates:
             subject = candidate.subject
             if subject is None and grammatical is not None and not _overlaps(clause.subject_span, candidate.value_span):
@@ -321,6 +323,7 @@ class ClaimExtractor:
             if subject is None:
                 subject = self._topic(clause, context)
             self._emit(clause, candidate, subject, context)
+            emitted.append(subject)
         # What "it" means next: the clause's own subject; "The capital of X is Y. It ..." means Y.
         if clause.starts_with_capital_of and candidates:
             capital = next((c for c in candidates if c.relation == "capital"), None)
@@ -328,24 +331,27 @@ class ClaimExtractor:
         elif grammatical is not None:
             context.topic = grammatical
             context.remember(grammatical)
-        elif candidates and candidates[0].subject is not None:
-            context.topic = candidates[0].subject
+        elif emitted and emitted[0] is not None:  # "France — capital: Paris; population: ..."
+            context.topic = emitted[0]
 
     def _topic(self, clause: _Clause, context: _Context) -> Subject | None:
         """Whom a clause without a subject of its own is about. "It"/"its" is the running topic; with no
         pronoun ("The capital is Ankara.") an unknown running topic gives way to the question's subject."""
         topic = context.topic
-        if (topic is None or topic.entity is None) and context.question_subject is not None and \
+        if (topic is None or topic.entity is None) and \
                 not re.search(r"\b(?:it|its|it's|they|their|there)\b", clause.text, re.IGNORECASE):
-            return context.question_subject
+            # "Havana is its capital. The official language is ...": the country, not the city
+            if context.question_subject is not None:
+                return context.question_subject
+            if context.recent:
+                return Subject(context.recent[-1].name, context.recent[-1])
         return topic
 
     def _emit(self, clause: _Clause, candidate: _Candidate, subject: Subject | None, context: _Context) -> None:
         context.remember(subject)
         context.claims.append(Claim(
             text=clause.text.strip(), relation=candidate.relation, subject=subject, value=candidate.value,
-            quantity=candidate.quantity, partial=clause.hedged,
-            negated=clause.negated or VALUE_NEGATION_RE.search(clause.text[:candidate.value_span[0]]) is not None,
+            quantity=candidate.quantity, partial=clause.hedged, negated=clause.denies(candidate.value_span),
             strict_value=candidate.strict_value))
 
     # --- subject slots -------------------------------------------------------------------------------
@@ -536,7 +542,6 @@ class _Clause:
         self.tokens = tokenize(text)
         self.subject_mentions = [m for m in extractor.subjects.find(self.tokens, text) if self._stands_alone(m)]
         self.quantities = [q for q in find_quantities(text) if not _glued_to_word(text, q)]
-        self.negated = NEGATION_RE.search(text) is not None
         self.hedged = HEDGE_RE.search(text) is not None
         # "The capital of X is Y. It has ..." : "it" is Y (but after "X's capital is Y, ..." it stays X)
         self.starts_with_capital_of = re.match(r"\s*the\s+capital(?:\s+city)?\s+of\b", text, re.I) is not None
@@ -580,6 +585,20 @@ class _Clause:
         chunk = _PROPER_CHUNK.match(rest)
         return position + len(_trim_chunk(chunk.group())) if chunk and _trim_chunk(chunk.group()) else None
 
+    def denies(self, value_span: tuple[int, int]) -> bool:
+        """Whether the clause denies this value: "not the euro", "has not adopted the euro", "Sydney is
+        not the capital" -- but not the krona in "uses the krona and has not adopted the euro"."""
+        start, end = value_span
+        if VALUE_NEGATION_RE.search(self.text[:start]):
+            return True
+        for negation in NEGATION_RE.finditer(self.text):
+            if negation.start() >= end and re.fullmatch(r"[\s,]*(?:is|are|was|were|does|do|did|has|have)?\s*",
+                                                        self.text[end:negation.start()], re.I):
+                return True  # "Sydney is not ...", "Spanish isn't ..."
+            if negation.end() <= start:
+                return True  # "... does not use the dollar"
+        return False
+
     def head_fits(self, relation: str) -> bool:
         """Whether the grammatical subject is the owner itself. "Germany's capital Berlin has 3.7 million
         inhabitants" is about the capital, not Germany; "Germany's population is ..." is about Germany."""
@@ -588,6 +607,8 @@ class _Clause:
         if head is None:
             return True
         noun = head.group(1) or head.group(2)
+        if re.fullmatch(r"(?:country|nation|state|kingdom|republic|island|element|chemical element)", noun.strip(), re.I):
+            return True  # "the country of Japan" is Japan
         return bool(CUES[relation].search(noun)) if relation in CUES else True
 
     def only_mention(self, candidate: _Candidate) -> Subject | None:

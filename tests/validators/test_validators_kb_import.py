@@ -115,3 +115,16 @@ def test_default_sources_import_countries_and_elements(checker):
     assert kb.facts(france, "population")[0].number > 60_000_000
     assert gold.name == "Gold" and kb.facts(gold, "atomic_number")[0].number == 79
     assert kb.resolve("USA") == kb.resolve("United States of America") == kb.resolve("America")
+
+
+def test_default_kb_is_built_when_missing_and_rebuilt_when_stale(tmp_path):
+    from validators.build_kb import ensure_default_kb
+
+    path = tmp_path / "kb.sqlite"
+    ensure_default_kb(path)
+    assert KnowledgeBase(path).resolve("Japan") is not None
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE meta SET value = 'old' WHERE key = 'fingerprint'")
+        connection.execute("DELETE FROM facts")
+    ensure_default_kb(path)
+    assert len(KnowledgeBase(path)) > 2000

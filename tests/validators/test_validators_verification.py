@@ -102,3 +102,9 @@ def test_result_serialises_to_the_http_shape(checker):
     assert wrong.evidence == {"subject": "Japan", "relation": "capital", "value": "Tokyo", "unit": None,
                               "source": wrong.evidence["source"]}
     assert wrong.evidence["source"].startswith("countryinfo")
+
+
+def test_negation_applies_to_the_denied_value_only(checker):
+    result = checker.check("Sweden uses the Swedish krona and has not adopted the euro.")
+    assert result.verdict == "supported" and len(result.supported_claims()) == 2
+    assert verdict(checker, "Brazil's official language is not Portuguese.") == "contradicted"
