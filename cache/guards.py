@@ -18,13 +18,21 @@ from functools import lru_cache
 
 from cache import lexicon
 
-GUARDS = ("negation", "number", "date", "unit", "direction", "antonym", "entity")
+GUARDS = ("negation", "number", "date", "unit", "direction", "antonym", "contrast", "entity")
 
 _TOKEN_PATTERN = re.compile(r"\d+(?:[.,]\d+)*|[a-z][a-z0-9_]*|[$€£¥₹%°]|->|→")
 _CASED_TOKEN_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_'’.-]*[A-Za-z0-9_]|[A-Za-z]|[.!?:;\n]|\S")
 _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th", "s"})  # 1st, 2nd, 1990s
 _DIRECTION_MARKERS = frozenset({"to", "into", "->", "→"})
-_SKIPPABLE = frozenset({"a", "an", "the", "from", "of", "my", "your", "this", "that"})
+# Words that may stand between a term and its direction marker: "a Word document to PDF".
+_SKIPPABLE = frozenset(
+    {"a", "an", "the", "from", "of", "my", "your", "this", "that", "these", "those", "some", "document",
+     "documents", "file", "files", "code", "text", "format", "image", "images", "value", "values", "data",
+     "table", "script", "program", "number", "numbers", "object", "objects", "variable", "column", "date",
+     "time", "temperature", "currency", "sentence", "word", "words", "phrase"}
+)
+# Verbs after which "A ... in B" is a conversion: "rewrite this JavaScript code in TypeScript".
+_CONVERSION_VERBS = frozenset({"rewrite", "translate", "port", "convert", "express", "transform", "redo", "reimplement"})
 _QUANTITY_WORDS = frozenset({"a", "an", "one", "per", "each", "every"})
 _CONNECTORS = frozenset({"of", "the", "de", "la", "le", "van", "von", "da", "del", "al", "bin", "and", "&"})
 _NOT_ENTITIES = frozenset({"i", "i'm", "i'd", "i've", "i'll", "ok", "okay", "hi", "hello", "hey", "thanks"})
@@ -34,11 +42,13 @@ _NOT_ENTITIES = frozenset({"i", "i'm", "i'd", "i've", "i'll", "ok", "okay", "hi"
 class TextFacts:
     tokens: tuple[str, ...]  # lower-case, phrase-normalised
     negations: int
-    numbers: tuple[str, ...]  # in order of appearance: "divide 10 by 2" is not "divide 2 by 10"
+    numbers: tuple[str, ...]  # in order of appearance ("divide 10 by 2" is not "divide 2 by 10"), then
+    # the quantity words sorted ("half", "twice")
     dates: frozenset[str]
     units: frozenset[str]
     directions: frozenset[tuple[str, str]]  # (source, target) of "km to miles"
     polarity: tuple[tuple[str, frozenset[int]], ...]  # antonym axis → signs present
+    contrasts: tuple[tuple[str, frozenset[str]], ...]  # contrast set → its members present
     entities: tuple[tuple[str, ...], ...]  # named things, each a tuple of lower-case words
     entity_context: frozenset[str]  # every word of the text, in the form entities are compared
 
@@ -58,6 +68,8 @@ def near_miss_reason(stored_text: str, probe_text: str) -> str | None:
         return "direction"
     if _antonym_conflict(stored, probe):
         return "antonym"
+    if _contrast_conflict(stored.contrasts, probe.contrasts):
+        return "contrast"
     if not (_entities_covered(stored, probe) and _entities_covered(probe, stored)):
         return "entity"
     return None
@@ -79,6 +91,7 @@ def text_facts(text: str) -> TextFacts:
         units=frozenset(_units(tokens)),
         directions=frozenset(_directions(tokens, entity_words)),
         polarity=tuple(sorted(_polarity(tokens).items())),
+        contrasts=tuple(sorted(_contrasts(tokens).items())),
         entities=tuple(entities),
         entity_context=frozenset(entity_context),
     )
@@ -138,6 +151,7 @@ def _canonical_number(value: float) -> str:
 def _numbers(tokens: list[str]) -> list[str]:
     """Numbers in order, digits and words alike: "five", "5" and "5th" are all "5"."""
     numbers: list[str] = []
+    quantity_words: list[str] = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -152,7 +166,7 @@ def _numbers(tokens: list[str]) -> list[str]:
                 i += 1
             numbers.append(_canonical_number(value))
         elif token in lexicon.QUANTITY_WORDS:
-            numbers.append(lexicon.QUANTITY_WORDS[token])
+            quantity_words.append(lexicon.QUANTITY_WORDS[token])
         elif token == "second" and not (i > 0 and (tokens[i - 1] in lexicon.SECOND_AS_UNIT_AFTER or _is_number(tokens[i - 1]))):
             numbers.append("2")  # "the second largest" (ordinal), not "per second" (unit)
         elif token in lexicon.SMALL_NUMBER_WORDS or (
@@ -164,7 +178,7 @@ def _numbers(tokens: list[str]) -> list[str]:
         elif re.search(r"\d", token):  # "mp3", "ipv6", "q1": the digits still matter
             numbers.extend(str(int(d)) for d in re.findall(r"\d+", token))
         i += 1
-    return numbers
+    return numbers + sorted(quantity_words)
 
 
 def _read_number_words(tokens: list[str], i: int) -> tuple[float, int]:
@@ -240,13 +254,16 @@ def _term(token: str, entity_words: set[str]) -> str | None:
 
 
 def _next_term(tokens: list[str], start: int, entity_words: set[str], step: int = 1) -> tuple[str, int] | None:
-    """The first term from `start` on (skipping articles and numbers), at most two words away."""
+    """The first term from `start` on (skipping articles, fillers and numbers), at most three words away."""
     i = start
-    for _ in range(3):
+    for _ in range(4):
         if not 0 <= i < len(tokens):
             return None
         term = _term(tokens[i], entity_words)
         if term:
+            while step == 1 and i + 1 < len(tokens) and _term(tokens[i + 1], entity_words):
+                i += 1  # "a Unix timestamp": the last word names the thing
+                term = _term(tokens[i], entity_words)
             return term, i
         if tokens[i] not in _SKIPPABLE and not _is_number(tokens[i]):
             return None
@@ -286,6 +303,11 @@ def _directions(tokens: list[str], entity_words: set[str]) -> set[tuple[str, str
             source, target = _term(tokens[i - 1], entity_words), _next_term(tokens, i + 1, entity_words)
             if source and target and source != target[0]:  # "5 km in miles"
                 pairs.add((source, target[0]))
+        elif token in ("in", "as") and _CONVERSION_VERBS & {t.rstrip("s") for t in tokens[max(0, i - 6) : i]}:
+            source = _next_term(tokens, i - 1, entity_words, step=-1)
+            target = _next_term(tokens, i + 1, entity_words)
+            if source and target and source[0] != target[0]:  # "rewrite this JavaScript code in TypeScript"
+                pairs.add((source[0], target[0]))
     return pairs
 
 
@@ -297,6 +319,15 @@ def _polarity(tokens: list[str]) -> dict[str, frozenset[int]]:
             axis, sign = table[token]
             signs.setdefault(axis, set()).add(sign)
     return {axis: frozenset(s) for axis, s in signs.items()}
+
+
+def _contrasts(tokens: list[str]) -> dict[str, frozenset[str]]:
+    table = lexicon.contrast_member_of_word()
+    members: dict[str, set[str]] = {}
+    for token in tokens:
+        for contrast_set, member in table.get(token, ()):
+            members.setdefault(contrast_set, set()).add(member)
+    return {name: frozenset(m) for name, m in members.items()}
 
 
 def _sentence_starts(tokens: list[str]) -> set[int]:
@@ -328,7 +359,8 @@ def _entities(text: str) -> tuple[list[tuple[str, ...]], set[str]]:
     )
 
     def canonical(word: str) -> str:
-        word = _strip_possessive(word)
+        word = _strip_possessive(word).replace("-", "")  # "Wi-Fi" is "WiFi"
+        word = lexicon.UNITS.get(word, word)  # "EUR" is "euros"
         return demonyms.get(word, word).replace(" ", "_")
 
     def capitalised_name(i: int) -> bool:
@@ -389,6 +421,17 @@ def _antonym_conflict(first: TextFacts, second: TextFacts) -> bool:
     return _prefix_antonyms(set(first.tokens) - set(second.tokens), set(second.tokens) - set(first.tokens))
 
 
+def _contrast_conflict(first: tuple, second: tuple) -> bool:
+    """Both texts name a member of the same contrast set, and not the same ones ("boiling point" vs
+    "freezing point", "cats" vs "dogs")."""
+    second_members = dict(second)
+    for name, members in first:
+        other = second_members.get(name)
+        if other and members - other and other - members:
+            return True
+    return False
+
+
 def _strip_reversing_prefix(word: str) -> str:
     for prefix in lexicon.REVERSING_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
@@ -420,3 +463,4 @@ def _entities_covered(first: TextFacts, second: TextFacts) -> bool:
             continue
         return False
     return True
+

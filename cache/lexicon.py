@@ -23,10 +23,12 @@ PHRASES: list[tuple[str, str]] = [
     (r"\b([a-z]+)-free\b", r"without \1"),
     (r"\bnon-([a-z]+)", r"not \1"),
     (r"\bfrom now\b", " fromnow "),
+    (r"\b(?:in )?(?:what|which) (?:year|date|day)\b", " when "),  # "what year did X" is "when did X"
+    (r"\bcurrent (date|day)\b", r" today \1 "),
     (r"\b(?:right now|at the moment|currently)\b", " now "),
     # phrasal verbs with an object in between: "turn the wifi off"
-    (r"\b(?:turn|switch)(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?on\b", " enable "),
-    (r"\b(?:turn|switch)(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?off\b", " disable "),
+    (r"\b(?:turn|switch)(?:s|ed|ing)?\s+(?:(?!on\b|off\b)\w+\s+){0,3}?on\b", " enable "),
+    (r"\b(?:turn|switch)(?:s|ed|ing)?\s+(?:(?!on\b|off\b)\w+\s+){0,3}?off\b", " disable "),
     (r"\b(?:shut|shutting)\s+(?:\w+\s+){0,2}?down\b", " stop "),
     (r"\b(?:log|logging|logged|sign|signing|signed)\s+in(?:to)?\b|\blogin\b|\bsignin\b", " login "),
     (r"\b(?:log|logging|logged|sign|signing|signed)\s+out\b|\blogout\b|\bsignout\b", " logout "),
@@ -42,6 +44,11 @@ PHRASES: list[tuple[str, str]] = [
     (r"\bgo(?:es|ing)?\s+up\b", " rise "),
     (r"\bgo(?:es|ing)?\s+down\b", " fall "),
     (r"\bpros and cons\b", " proscons "),
+    (r"\bhalf[- ]life\b", " halflife "),
+    (r"\b(?:show|view|see|display)(?:s|ing)?\s+(?:all\s+|the\s+)?hidden\b", " reveal hidden "),
+    # "show the ribbon" undoes "hide the ribbon"; "show me how" is only a request
+    (r"\bshow(?:s|ing|n)?\b(?!\s+(?:me|us|him|her|them|you|how|what|which|why|where|when|who|a|an|some|all)\b)",
+     " unhide "),
     (r"\bupper\s*case\b", " uppercase "),
     (r"\blower\s*case\b", " lowercase "),
     (r"\bcamel\s*case\b", " camelcase "),
@@ -246,6 +253,8 @@ ALIASES: list[tuple[str, str, int]] = [
     (r"\bunited kingdom\b|\b(?:great )?britain\b", " United_Kingdom ", re.IGNORECASE),
     (r"\bnew york city\b|\bnyc\b", " New_York ", re.IGNORECASE),
     (r"\bsoviet union\b|\bussr\b", " Soviet_Union ", re.IGNORECASE),
+    (r"\bworld war (?:ii|2|two)\b|\bsecond world war\b|\bww ?(?:ii|2)\b", " World_War_2 ", re.IGNORECASE),
+    (r"\bworld war (?:i|1|one)\b|\bfirst world war\b|\bww ?(?:i|1)\b", " World_War_1 ", re.IGNORECASE),
     (r"\bthe netherlands\b|\bholland\b", " Netherlands ", re.IGNORECASE),
     (r"\bczech republic\b|\bczechia\b", " Czechia ", re.IGNORECASE),
     (r"\bunited arab emirates\b|\bUAE\b", " UAE ", re.IGNORECASE),
@@ -257,7 +266,7 @@ ALIASES: list[tuple[str, str, int]] = [
     (r"\bk8s\b", " kubernetes ", re.IGNORECASE),
     (r"\bpostgresql\b", " postgres ", re.IGNORECASE),
     (r"\bnode\.?js\b", " nodejs ", re.IGNORECASE),
-    (r"\bmac ?os(?: x)?\b|\bos x\b", " macos ", re.IGNORECASE),
+    (r"\bmac ?os(?: x)?\b|\bos x\b|\bmac\b", " macos ", re.IGNORECASE),
     (r"\butf-?8\b", " utf8 ", re.IGNORECASE),
     (r"\bpy(?=\W|$)", " python ", 0),
 ]
@@ -290,12 +299,12 @@ ANTONYM_AXES: list[tuple[str, str, list[str], list[str]]] = [
     ("start", "forward",
      ["start", "begin", "launch", "boot", "open", "resume", "play", "run"],
      ["stop", "end", "terminate", "kill", "halt", "shutdown", "close", "quit", "exit", "pause", "finish"]),
-    ("increase", "strict",
+    ("increase", "forward",
      ["increase", "raise", "boost", "grow", "expand", "enlarge", "maximize", "maximise", "accelerate",
       "upscale", "zoomin", "upgrade", "inflate", "gain", "rise", "climb", "ascend", "ascending",
       "strengthen", "widen", "lengthen"],
      ["decrease", "reduce", "lower", "shrink", "minimize", "minimise", "decelerate", "downscale", "zoomout",
-      "downgrade", "deflate", "lose", "loss", "fall", "descend", "descending", "weaken", "narrow", "shorten",
+      "downgrade", "deflate", "lose", "loss", "fall", "collapse", "descend", "descending", "weaken", "narrow", "shorten",
       "lessen", "diminish"]),
     ("transfer", "strict",
      ["upload", "import", "push", "send", "buy", "purchase", "borrow", "deposit", "inbound", "incoming"],
@@ -351,10 +360,78 @@ ANTONYM_AXES: list[tuple[str, str, list[str], list[str]]] = [
       "expenses", "liability", "liabilities", "leave", "female", "women", "woman", "girl", "girls", "mother",
       "mom", "wife", "daughter", "daughters", "sister", "queen", "bear"]),
     ("lightness", "conflict", ["white", "bright", "light"], ["dark", "black", "dim"]),
-    ("remedy", "conflict", ["cause", "causes", "caused"], ["cure", "treat", "treatment", "prevent", "fix"]),
 ]
 # Prefixes that reverse a word: "lock"/"unlock", "legal"/"illegal", "increase"/"decrease".
 REVERSING_PREFIXES = ("un", "dis", "de", "in", "im", "il", "ir", "non", "anti", "mis", "counter")
+
+# Contrast sets: alternatives of which a question names one, and whose answers differ ("boiling" vs
+# "freezing point", "capital" vs "currency of France"). Two texts conflict when they name different
+# members of one set. "a|b" is one member spelled two ways.
+CONTRAST_SETS: dict[str, list[str]] = {
+    "family": ["mother|mom|mum", "father|dad", "son", "daughter", "brother", "sister", "husband", "wife",
+               "uncle", "aunt", "nephew", "niece", "cousin", "grandmother|grandma", "grandfather|grandpa",
+               "grandson", "granddaughter", "boyfriend", "girlfriend"],
+    "measure": ["area", "perimeter", "volume", "circumference", "diameter", "radius", "width", "depth",
+                "weight", "mass", "density", "velocity", "acceleration", "momentum", "force", "pressure"],
+    "phase_point": ["boiling", "freezing", "melting", "dew", "flash"],
+    "medical": ["symptom", "cause", "treatment|treat|cure", "prevention|prevent", "diagnosis|diagnose",
+                "complication", "side_effect"],
+    "learning": ["learn", "teach"],
+    "io": ["read", "write"],
+    "dialogue": ["ask", "answer|reply"],
+    "statistic": ["mean|average", "median", "mode", "variance", "range"],
+    "trig": ["sine|sin", "cosine|cos", "tangent|tan"],
+    "food_group": ["fruit", "vegetable", "grain", "nut", "legume"],
+    "meat": ["beef", "pork", "chicken", "lamb", "turkey", "salmon", "tuna", "shrimp", "tofu"],
+    "staple": ["rice", "pasta", "quinoa", "potato|potatoes", "noodle", "couscous", "oatmeal|oats", "bread"],
+    "animal": ["cat|kitten", "dog|puppy", "rabbit", "hamster", "horse", "cow", "pig", "sheep", "goat",
+               "parrot", "snake", "lizard", "turtle", "mouse|mice", "rat", "lion", "tiger", "elephant", "wolf",
+               "fox", "deer", "ant", "bee", "spider", "mosquito", "shark", "whale", "dolphin", "penguin",
+               "owl", "eagle", "frog", "bird", "fish"],
+    "color": ["red", "orange", "yellow", "green", "blue", "purple|violet", "pink", "brown", "gray|grey"],
+    "country_fact": ["capital", "population", "currency", "language", "flag", "president", "anthem", "gdp",
+                     "religion", "motto"],
+    "meal": ["breakfast", "lunch", "dinner|supper", "brunch"],
+    "word_class": ["noun", "verb", "adjective", "adverb", "pronoun", "preposition", "conjunction"],
+    "http_method": ["get", "post", "put", "patch"],
+    "protocol": ["tcp", "udp", "http", "https", "ftp", "ssh", "smtp"],
+    "tier": ["frontend", "backend"],
+    "role": ["client", "server"],
+    "processor": ["cpu", "gpu", "tpu"],
+    "disk": ["ssd", "hdd"],
+    "element": ["gold", "silver", "copper", "iron", "aluminum|aluminium", "zinc", "carbon", "oxygen",
+                "hydrogen", "nitrogen", "helium", "sodium", "potassium", "calcium", "magnesium", "uranium",
+                "platinum", "titanium", "lithium", "neon", "chlorine", "sulfur|sulphur", "silicon"],
+    "sport": ["football", "basketball", "baseball", "tennis", "golf", "cricket", "rugby", "hockey",
+              "volleyball", "swimming", "cycling", "boxing"],
+    "instrument": ["guitar", "piano", "violin", "drums", "flute", "saxophone", "trumpet", "cello", "ukulele"],
+    "drink": ["coffee", "tea", "beer", "wine", "milk", "juice", "soda", "whiskey|whisky", "vodka"],
+    "shape": ["circle", "square", "triangle", "rectangle", "sphere", "cube", "cylinder", "cone", "pentagon",
+              "hexagon", "oval"],
+    "data_structure": ["list", "set", "tuple", "dict|dictionary", "array", "string|str", "queue", "stack",
+                       "tree", "graph", "heap", "hashmap", "linkedlist"],
+    "number_kind": ["prime", "composite", "even", "odd", "rational", "irrational"],
+    "organ": ["heart", "liver", "kidney", "lung", "brain", "stomach", "skin", "pancreas"],
+    "energy_source": ["solar", "wind", "nuclear", "coal", "hydro", "geothermal"],
+    "vehicle": ["car", "bus", "train", "plane|flight", "bike|bicycle", "boat|ferry", "taxi"],
+}
+
+
+@lru_cache(maxsize=1)
+def contrast_member_of_word() -> dict[str, list[tuple[str, str]]]:
+    """word (and its plural) → [(contrast set, member)]."""
+    table: dict[str, list[tuple[str, str]]] = {}
+    for name, members in CONTRAST_SETS.items():
+        for member in members:
+            spellings = member.split("|")
+            for spelling in spellings:
+                plurals = {spelling, spelling + "s", spelling + "es"}
+                if spelling.endswith("y"):
+                    plurals.add(spelling[:-1] + "ies")
+                for form in plurals:
+                    table.setdefault(form, []).append((name, spellings[0]))
+    return table
+
 
 STOPWORDS = frozenset(
     """a an the and or but if then so of to in on at by for with from into onto about as is are was were be
