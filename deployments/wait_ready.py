@@ -1,0 +1,68 @@
+"""Wait until the deployed application is RUNNING and answers, showing progress; then print the URLs.
+
+    python -m deployments.wait_ready [--dashboard http://127.0.0.1:8265] [--api http://127.0.0.1:8000]
+
+Polls the Ray dashboard's Serve REST API (what `serve status` reads) and then GET /healthz.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import httpx
+
+
+def deployment_states(dashboard: str) -> tuple[str, dict[str, str], str]:
+    details = httpx.get(f"{dashboard}/api/serve/applications/", timeout=10).json()
+    apps = details.get("applications") or {}
+    if not apps:
+        return "NOT_DEPLOYED", {}, ""
+    app = next(iter(apps.values()))
+    states = {name: d.get("status", "?") for name, d in (app.get("deployments") or {}).items()}
+    return app.get("status", "?"), states, app.get("message", "")
+
+
+def wait(dashboard: str, api: str, timeout_s: float) -> int:
+    started = time.monotonic()
+    last_line = ""
+    while time.monotonic() - started < timeout_s:
+        try:
+            status, states, message = deployment_states(dashboard)
+        except (httpx.HTTPError, ValueError):
+            status, states, message = "WAITING_FOR_DASHBOARD", {}, ""
+        line = f"[{time.monotonic() - started:5.0f}s] application {status}: " + ", ".join(
+            f"{name} {state}" for name, state in sorted(states.items())
+        )
+        if line.split(": ", 1)[-1] != last_line.split(": ", 1)[-1] or int(time.monotonic() - started) % 30 == 0:
+            print(line, flush=True)
+            last_line = line
+        if status == "DEPLOY_FAILED":
+            print(f"deploy failed: {message}", file=sys.stderr)
+            return 1
+        if status == "RUNNING" and states and all(s == "HEALTHY" for s in states.values()):
+            try:
+                if httpx.get(f"{api}/healthz", timeout=5).status_code == 200:
+                    print(f"\nReady in {time.monotonic() - started:.0f} s.")
+                    print(f"  OpenAI API:     {api}/v1   (models: auto, small, large)")
+                    print(f"  Ray dashboard:  {dashboard}   (Serve tab: deployments, replicas, metrics)")
+                    return 0
+            except httpx.HTTPError:
+                pass
+        time.sleep(2)
+    print(f"not ready after {timeout_s:.0f} s; see `serve status` and /tmp/ray/session_latest/logs/serve/", file=sys.stderr)
+    return 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dashboard", default="http://127.0.0.1:8265")
+    parser.add_argument("--api", default="http://127.0.0.1:8000")
+    parser.add_argument("--timeout", type=float, default=900)
+    args = parser.parse_args()
+    sys.exit(wait(args.dashboard, args.api, args.timeout))
+
+
+if __name__ == "__main__":
+    main()
