@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Bookkeeping per entry that is not its data: object headers, the LRU and index dict slots, the expiry
-# heap item. Measured with tracemalloc on the memory backend (tests/cache/test_memory_backend.py checks
-# the count stays within 2x of what Python really allocates).
-ENTRY_OVERHEAD_BYTES = 1024
+# Memory an entry costs beyond its data, measured with tracemalloc on the memory backend
+# (tests/cache/test_store_memory.py keeps the count within 25% of what Python allocates): object headers,
+# the LRU dict slot and the expiry heap item; for an entry in the vector index also the index's dict
+# slots and the spare rows of its growable arrays.
+ENTRY_OVERHEAD_BYTES = 256
+INDEXED_ENTRY_OVERHEAD_BYTES = 2816
 
 
 class BackendUnavailable(Exception):
@@ -30,8 +32,9 @@ class CacheEntry:
     def size_bytes(self) -> int:
         data = len(self.payload) + len(self.key) + len(self.tenant.encode())
         data += len(self.partition or "") + len((self.text or "").encode())
-        data += self.vector.nbytes if self.vector is not None else 0
-        return data + ENTRY_OVERHEAD_BYTES
+        if self.vector is None:
+            return data + ENTRY_OVERHEAD_BYTES
+        return data + self.vector.nbytes + ENTRY_OVERHEAD_BYTES + INDEXED_ENTRY_OVERHEAD_BYTES
 
 
 class ExpiryQueue:
