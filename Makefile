@@ -15,6 +15,9 @@ RAY_NUM_CPUS ?= $(shell n=$$(nproc); [ $$n -lt 8 ] && n=8; echo $$n)
 DASHBOARD_URL := http://127.0.0.1:8265
 API_URL       := http://127.0.0.1:8000
 export LLM_SERVE_CACHE ?= $(HOME)/.cache/llm-serve
+# Ray 2.60 protects the cluster with a token (~/.ray/auth_token): the CLI, the dashboard and
+# deployments/wait_ready.py all read it from there.
+export RAY_AUTH_MODE ?= token
 
 .PHONY: help install model kb redis serve stop status test test-unit test-integration bench eval clean
 
@@ -48,6 +51,7 @@ redis:
 
 serve: install model
 	@echo "==> starting Ray"
+	@$(VENV)/bin/ray get-auth-token --generate >/dev/null
 	@$(VENV)/bin/ray status >/dev/null 2>&1 || $(VENV)/bin/ray start --head --num-cpus $(RAY_NUM_CPUS) \
 		--dashboard-host 127.0.0.1 --disable-usage-stats
 	@echo "==> serve deploy serve_config.yaml"

@@ -10,9 +10,12 @@ from typing import Any
 from pydantic import ValidationError
 from ray.serve import Application
 
+from deployments.classifier import ComplexityClassifier
 from deployments.config import POOL_NAMES, AppConfig, load_app_config
+from deployments.fact_checker import FactChecker
 from deployments.ingress import Ingress
 from deployments.pool import LLMPool
+from deployments.response_cache import ResponseCache
 
 POOL_DEPLOYMENT_NAMES = {"small": "SmallPool", "large": "LargePool"}
 
@@ -36,4 +39,16 @@ def bind_graph(config: AppConfig) -> Application:
         )
         for name in POOL_NAMES
     }
-    return Ingress.options(**config.ingress.deployment.serve_options()).bind(config, pools["small"], pools["large"])
+    classifier = fact_checker = cache = None
+    if config.classifier.enabled:
+        section = config.classifier
+        classifier = ComplexityClassifier.options(**section.deployment.serve_options()).bind(
+            section.router, section.max_batch_size, section.batch_wait_timeout_s
+        )
+    if config.fact_checker.enabled:
+        fact_checker = FactChecker.options(**config.fact_checker.deployment.serve_options()).bind(config.fact_checker.checker)
+    if config.cache.enabled:
+        cache = ResponseCache.options(**config.cache.deployment.serve_options()).bind(config.cache.cache)
+    return Ingress.options(**config.ingress.deployment.serve_options()).bind(
+        config, pools["small"], pools["large"], classifier, fact_checker, cache
+    )

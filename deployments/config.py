@@ -4,12 +4,18 @@ which `serve_config.yaml`'s `args` fill. Validation runs in `build_app`, so a wr
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
+
+import yaml
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from ray.serve.config import AutoscalingConfig
 
 from engines import EngineConfig
+from cache import CacheConfig
+from router import RouterConfig
+from validators import FactCheckerConfig
 
 PoolName = Literal["small", "large"]
 POOL_NAMES: tuple[PoolName, ...] = ("small", "large")
@@ -104,11 +110,54 @@ class IngressConfig(StrictModel):
     deployment: DeploymentOptions = Field(default_factory=DeploymentOptions)
 
 
+class ClassifierDeploymentConfig(StrictModel):
+    enabled: bool = Field(True, description="If false, model='auto' goes to ingress.default_pool.")
+    router: RouterConfig = Field(default_factory=lambda: RouterConfig(threshold=0.5))
+    timeout_s: float = Field(0.25, gt=0, description="Past this, the request goes to fallback_pool (x-route-fallback).")
+    fallback_pool: PoolName = "small"
+    max_batch_size: int = Field(32, ge=1, le=1024)
+    batch_wait_timeout_s: float = Field(0.002, ge=0, le=1)
+    deployment: DeploymentOptions = Field(default_factory=DeploymentOptions)
+
+
+class CacheDeploymentConfig(StrictModel):
+    enabled: bool = True
+    cache: CacheConfig = Field(default_factory=CacheConfig)
+    timeout_s: float = Field(0.25, gt=0, description="A lookup slower than this counts as a miss.")
+    deployment: DeploymentOptions = Field(default_factory=DeploymentOptions)
+
+
+ValidationPolicy = Literal["annotate", "escalate", "block"]
+
+
+class FactCheckerDeploymentConfig(StrictModel):
+    enabled: bool = True
+    checker: FactCheckerConfig = Field(default_factory=FactCheckerConfig)
+    policy: dict[PoolName, ValidationPolicy] = Field(
+        default_factory=lambda: {"small": "escalate", "large": "annotate"},
+        description="Per pool, what a contradicted answer gets: annotate (verdict in header and body), escalate "
+        "(regenerate once on the large pool, then validate again), block (replace with a refusal citing the fact).",
+    )
+    timeout_s: float = Field(0.5, gt=0, description="Past this the answer goes out unvalidated (x-validation: skipped).")
+    fail_closed: bool = Field(False, description="If true, an answer that could not be validated is refused with 503.")
+    deployment: DeploymentOptions = Field(default_factory=DeploymentOptions)
+
+    @field_validator("policy")
+    @classmethod
+    def _escalate_only_from_small(cls, policy: dict[str, str]) -> dict[str, str]:
+        if policy.get("large") == "escalate":
+            raise ValueError("policy.large: 'escalate' regenerates on the large pool, so it only applies to 'small'")
+        return policy
+
+
 class AppConfig(StrictModel):
     """Everything `serve_config.yaml` passes as the application's `args`."""
 
     pools: dict[PoolName, PoolConfig]
     ingress: IngressConfig = Field(default_factory=IngressConfig)
+    classifier: ClassifierDeploymentConfig = Field(default_factory=ClassifierDeploymentConfig)
+    fact_checker: FactCheckerDeploymentConfig = Field(default_factory=FactCheckerDeploymentConfig)
+    cache: CacheDeploymentConfig = Field(default_factory=CacheDeploymentConfig)
 
     @field_validator("pools")
     @classmethod
@@ -117,6 +166,15 @@ class AppConfig(StrictModel):
         if missing:
             raise ValueError(f"missing pool(s) {missing}: both 'small' and 'large' must be configured")
         return pools
+
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def serve_config_args(file_name: str = "serve_config.yaml") -> dict[str, Any]:
+    """The application `args` of a serve config file in the repository (its one application)."""
+    config = yaml.safe_load((REPO_ROOT / file_name).read_text())
+    return config["applications"][0]["args"]
 
 
 def load_app_config(args: dict[str, Any], check_model_paths: bool = True) -> AppConfig:

@@ -8,14 +8,25 @@ Polls the Ray dashboard's Serve REST API (what `serve status` reads) and then GE
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
 
+def ray_auth_headers() -> dict[str, str]:
+    """The cluster's token (RAY_AUTH_TOKEN or ~/.ray/auth_token), as Ray's own clients send it."""
+    token = os.environ.get("RAY_AUTH_TOKEN")
+    token_file = Path(os.environ.get("RAY_AUTH_TOKEN_PATH", "~/.ray/auth_token")).expanduser()
+    if not token and token_file.is_file():
+        token = token_file.read_text().strip()
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 def deployment_states(dashboard: str) -> tuple[str, dict[str, str], str]:
-    details = httpx.get(f"{dashboard}/api/serve/applications/", timeout=10).json()
+    details = httpx.get(f"{dashboard}/api/serve/applications/", headers=ray_auth_headers(), timeout=10).json()
     apps = details.get("applications") or {}
     if not apps:
         return "NOT_DEPLOYED", {}, ""
@@ -47,6 +58,7 @@ def wait(dashboard: str, api: str, timeout_s: float) -> int:
                     print(f"\nReady in {time.monotonic() - started:.0f} s.")
                     print(f"  OpenAI API:     {api}/v1   (models: auto, small, large)")
                     print(f"  Ray dashboard:  {dashboard}   (Serve tab: deployments, replicas, metrics)")
+                    print("  Dashboard token: ~/.ray/auth_token (the dashboard asks for it once)")
                     return 0
             except httpx.HTTPError:
                 pass
