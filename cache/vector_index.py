@@ -28,6 +28,13 @@ class _Cluster:
         self.vectors = np.empty((capacity, dim), dtype=np.float32)
         self.keys: list[str] = []
 
+    @classmethod
+    def of(cls, vectors: np.ndarray, keys: list[str]) -> "_Cluster":
+        cluster = cls(vectors.shape[1], capacity=max(8, 2 * len(keys)))
+        cluster.vectors[: len(keys)] = vectors
+        cluster.keys = keys
+        return cluster
+
     def append(self, vector: np.ndarray, key: str) -> int:
         row = len(self.keys)
         if row == len(self.vectors):
@@ -123,10 +130,14 @@ class ClusteredIndex:
         n_clusters = max(16, int(math.sqrt(len(keys))))
         self._centroids = self._kmeans(vectors, n_clusters)
         assignment = self._nearest_centroid(vectors)
-        self._clusters = [_Cluster(self.dim, capacity=max(8, int(np.sum(assignment == c)))) for c in range(n_clusters)]
-        self._location = {}
-        for key, vector, cluster in zip(keys, vectors, assignment):
-            self._location[key] = (int(cluster), self._clusters[int(cluster)].append(vector, key))
+        order = np.argsort(assignment, kind="stable")
+        bounds = np.searchsorted(assignment[order], np.arange(n_clusters + 1))
+        self._clusters, self._location = [], {}
+        for cluster_no in range(n_clusters):
+            rows = order[bounds[cluster_no] : bounds[cluster_no + 1]]
+            cluster_keys = [keys[i] for i in rows]
+            self._clusters.append(_Cluster.of(vectors[rows], cluster_keys))
+            self._location.update((key, (cluster_no, row)) for row, key in enumerate(cluster_keys))
         self._next_training = 4 * len(keys)
 
     def _vector_of(self, key: str) -> np.ndarray:
@@ -145,10 +156,12 @@ class ClusteredIndex:
         centroids = sample[self._rng.choice(sample_size, n_clusters, replace=False)].copy()
         for _ in range(KMEANS_ITERATIONS):
             assignment = np.argmax(sample @ centroids.T, axis=1)
-            sums = np.zeros_like(centroids)
-            np.add.at(sums, assignment, sample)
+            order = np.argsort(assignment, kind="stable")
             counts = np.bincount(assignment, minlength=n_clusters)
-            empty = counts == 0  # re-seed empty clusters with random sample points
+            sums = np.zeros_like(centroids)
+            present = counts > 0  # sum each cluster's rows in one pass over the sorted sample
+            sums[present] = np.add.reduceat(sample[order], np.concatenate([[0], np.cumsum(counts)[:-1]])[present])
+            empty = ~present  # re-seed empty clusters with random sample points
             sums[empty] = sample[self._rng.choice(sample_size, int(empty.sum()), replace=False)]
             norms = np.linalg.norm(sums, axis=1, keepdims=True)
             centroids = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
