@@ -165,6 +165,8 @@ def _numbers(tokens: list[str]) -> list[str]:
                 value *= 1000
                 i += 1
             numbers.append(_canonical_number(value))
+        elif token in ("a", "an") and i + 1 < len(tokens) and _unit_at(tokens, i + 1):
+            numbers.append("1")  # "in a cup" is "in one cup"
         elif token in lexicon.QUANTITY_WORDS:
             quantity_words.append(lexicon.QUANTITY_WORDS[token])
         elif token == "second" and not (i > 0 and (tokens[i - 1] in lexicon.SECOND_AS_UNIT_AFTER or _is_number(tokens[i - 1]))):
@@ -296,6 +298,7 @@ def _directions(tokens: list[str], entity_words: set[str]) -> set[tuple[str, str
                 for j in range(target[1] + 1, min(len(tokens), target[1] + 8)):
                     source = _term(tokens[j], entity_words)
                     if source and (_is_number(tokens[j - 1]) or tokens[j - 1] in _QUANTITY_WORDS):
+                        source = _next_term(tokens, j, entity_words)[0]  # "1 Japanese yen": the head word
                         if source != target[0]:
                             pairs.add((source, target[0]))  # "how many feet in a mile": mile → feet
                         break

@@ -9,7 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 
 NEGATIONS = frozenset(
-    {"not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor", "without", "cannot", "noone"}
+    {"not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor", "without", "cannot", "noone",
+     "lack", "lacks", "lacking"}
 )
 
 # Rewrites applied to the lower-cased text before tokenising, in order: contractions, "X-free",
@@ -33,6 +34,13 @@ PHRASES: list[tuple[str, str]] = [
     (r"\b(?:log|logging|logged|sign|signing|signed)\s+in(?:to)?\b|\blogin\b|\bsignin\b", " login "),
     (r"\b(?:log|logging|logged|sign|signing|signed)\s+out\b|\blogout\b|\bsignout\b", " logout "),
     (r"\bsign(?:ing|ed|s)?\s+up\b|\bsignup\b", " register "),
+    (r"\bpower(?:s|ed|ing)?\s+(?:(?!on\b|off\b)\w+\s+){0,3}?on\b", " enable "),
+    (r"\bpower(?:s|ed|ing)?\s+(?:(?!on\b|off\b)\w+\s+){0,3}?off\b", " disable "),
+    (r"\bhourly\b", " every hour "),
+    (r"\bdaily\b", " every day "),
+    (r"\bweekly\b", " every week "),
+    (r"\bmonthly\b", " every month "),
+    (r"\b(?:yearly|annually)\b", " every year "),
     (r"\bspeed(?:ing|s)?\s+(?:\w+\s+){0,2}?up\b", " accelerate "),
     (r"\bslow(?:ing|s|ed)?\s+(?:\w+\s+){0,2}?down\b", " decelerate "),
     (r"\bscale(?:s|d)?\s+up\b", " upscale "),
@@ -193,7 +201,7 @@ UNITS = {
 }
 UNITS_AFTER_NUMBER_ONLY = {
     "m": "m", "g": "g", "l": "l", "s": "second", "h": "hour", "c": "celsius", "f": "fahrenheit",
-    "k": "kelvin", "t": "ton", "b": "byte", "w": "watt", "v": "volt", "a": "amp", "in": "inch",
+    "k": "kelvin", "t": "ton", "b": "byte", "w": "watt", "v": "volt", "a": "amp",
     "second": "second", "real": "brl", "won": "krw", "bar": "bar", "cal": "kcal",
 }
 UNITS_NEEDING_NUMBER = frozenset({"real", "won", "bar", "cal", "second", "stone", "ton"})
@@ -246,7 +254,8 @@ KNOWN_NAMES = CONVERTIBLE_TERMS - {
 # Surface forms that name the same thing; applied to the original text (case-sensitive patterns
 # first, so "US" the country is not "us" the pronoun).
 ALIASES: list[tuple[str, str, int]] = [
-    (r"\bU\.?S\.?A\.?(?=\W|$)|\bU\.S\.(?=\W|$)|\bUS\b", " United_States ", 0),
+    # not in "US dollars": that is the currency, read by the unit guard
+    (r"\bU\.?S\.?A\.?(?=\W|$)|\bU\.S\.(?=\W|$)(?!\s*dollar)|\bUS\b(?!\s*dollar)", " United_States ", 0),
     (r"\bU\.?K\.?(?=\W|$)", " United_Kingdom ", 0),
     (r"\bunited states(?: of america)?\b|(?<!north )(?<!south )(?<!latin )(?<!central )\bamerica\b",
      " United_States ", re.IGNORECASE),
