@@ -157,6 +157,10 @@ def _numbers(tokens: list[str]) -> list[str]:
         token = tokens[i]
         if _is_number(token):
             digits = token.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", token) else token
+            if not re.fullmatch(r"\d+([.,]\d+)?", digits):  # "3.11.2", "1,2,3": compared as written
+                numbers.append(digits)
+                i += 1
+                continue
             value = float(digits.replace(",", "."))
             if i + 1 < len(tokens) and tokens[i + 1] in lexicon.SCALE_WORDS:  # "2 million"
                 value *= lexicon.SCALE_WORDS[tokens[i + 1]]

@@ -11,6 +11,7 @@ of a lookup is kept briefly, so the store call after it does not embed the same 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -29,6 +30,8 @@ from cache.protocol import CacheHit, CacheQuery, StoreOutcome
 STORABLE_FINISH_REASONS = frozenset({"stop", "tool_calls"})
 NEVER_STORED_VERDICTS = {"blocked": StoreOutcome.BLOCKED, "contradicted": StoreOutcome.CONTRADICTED}
 EMBEDDING_MEMO_SIZE = 1024
+
+logger = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -105,7 +108,7 @@ class ResponseCacheStore:
                 break
             if candidate.tenant != query.tenant or candidate.text is None:
                 continue  # cannot happen with distinct partitions; checked because it must never happen
-            reason = near_miss_reason(candidate.text, semantic.text)
+            reason = self._near_miss_reason(candidate.text, semantic.text)
             if reason is not None:
                 self._guard_rejections[reason] += 1
                 continue
@@ -218,6 +221,16 @@ class ResponseCacheStore:
         if semantic is None or len(semantic.text) > self.config.semantic_max_chars:
             return None
         return semantic
+
+    def _near_miss_reason(self, stored_text: str, probe_text: str) -> str | None:
+        """The guards' verdict; a guard that fails makes a miss (logged once), never a failed request."""
+        try:
+            return near_miss_reason(stored_text, probe_text)
+        except Exception:
+            if not self._counts["guard_errors"]:
+                logger.exception("near-miss guard failed on %r vs %r; treating it as a miss", stored_text, probe_text)
+            self._counts["guard_errors"] += 1
+            return "guard_error"
 
     def _embed(self, text: str) -> np.ndarray:
         with self._lock:

@@ -4,6 +4,7 @@
 import pytest
 
 from cache import CacheConfig, ResponseCacheStore, near_miss_reason
+from cache.guards import GUARDS
 
 
 @pytest.fixture
@@ -100,3 +101,16 @@ def test_guard_names_the_difference(stored, probe, guard):
 )
 def test_paraphrases_pass_the_guards(stored, probe):
     assert near_miss_reason(stored, probe) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["Python 3.11.2 vs 3.12", "1,2,3 go", "from to", "how much is 5 in", "€5 to $", "-> ->", "", "   ", "°"]
+)
+def test_guards_read_any_text(text):
+    """Odd input must not raise: the guards run inside every semantic lookup."""
+    assert near_miss_reason(text, text) is None
+    assert near_miss_reason(text, "What is new in Python 3.11.3?") in (*GUARDS, None)
+
+
+def test_version_numbers_are_compared_as_written():
+    assert near_miss_reason("What's new in Python 3.11.2?", "What's new in Python 3.11.3?") == "number"
