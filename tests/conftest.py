@@ -6,18 +6,13 @@ from __future__ import annotations
 import copy
 import os
 import socket
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def serve_config_args(name: str = "serve_config.yaml") -> dict[str, Any]:
-    config = yaml.safe_load((REPO / name).read_text())
-    return config["applications"][0]["args"]
+from deployments.config import serve_config_args
 
 
 @pytest.fixture(scope="session")
@@ -28,17 +23,22 @@ def model_dir() -> Path:
     return prepare()
 
 
+API_KEYS = {"key-tenant-a": "tenant-a", "key-tenant-b": "tenant-b"}
+
+
 def integration_app_args(model_dir: Path) -> dict[str, Any]:
-    """serve_config.yaml as deployed, fitted to a 2-core CI machine: one replica per deployment, and the
-    large pool on the transformers engine so that both engines are exercised through the same graph."""
+    """serve_config.yaml as deployed, fitted to a 2-core CI machine: one replica per deployment, the
+    large pool on the transformers engine so that both engines are exercised through the same graph,
+    and two API keys (two tenants)."""
     args = copy.deepcopy(serve_config_args())
+    args["ingress"]["api_keys"] = dict(API_KEYS)
     args["pools"]["large"]["engine"] = {
         "kind": "transformers",
         "model": str(model_dir),
         "engine_kwargs": {"max_model_len": 2048},
         "max_batch_size": 4,
     }
-    for section in [args["ingress"], *args["pools"].values()]:
+    for section in [args["ingress"], args["classifier"], args["fact_checker"], *args["pools"].values()]:
         section["deployment"]["autoscaling_config"] = {"min_replicas": 1, "max_replicas": 1}
     return args
 
@@ -49,29 +49,76 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class DeployedApp:
+    """The session's application. `reconfigured(...)` redeploys it with changed args for the duration
+    of a `with` block; Serve then restarts only the deployments whose arguments changed (normally just
+    the Ingress), so the model pools keep running."""
+
+    def __init__(self, url: str, args: dict[str, Any]):
+        self.url, self.args = url, args
+
+    def deploy(self, args: dict[str, Any]) -> None:
+        from ray import serve
+
+        from deployments.app import build_app
+
+        serve.run(build_app(args), name="llm", route_prefix="/")
+
+    @contextmanager
+    def reconfigured(self, **sections: dict[str, Any]):
+        changed = copy.deepcopy(self.args)
+        for section, values in sections.items():
+            _deep_update(changed[section], values)
+        self.deploy(changed)
+        try:
+            yield self
+        finally:
+            self.deploy(self.args)
+
+
+def _deep_update(target: dict, values: dict) -> None:
+    for key, value in values.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _deep_update(target[key], value)
+        else:
+            target[key] = value
+
+
 @pytest.fixture(scope="session")
 def deployed_app(model_dir: Path):
-    """Base URL of the deployed application."""
+    """The deployed application (one per test session), on a private local Ray cluster."""
     import ray
     from ray import serve
 
-    from deployments.app import build_app
-
     port = _free_port()
     os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
+    # A private cluster needs no token; without this Ray 2.60 writes ~/.ray/auth_token as a side effect.
+    os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     ray.init(address="local", num_cpus=8, include_dashboard=False, log_to_driver=False)
     try:
         serve.start(http_options={"host": "127.0.0.1", "port": port})
-        serve.run(build_app(integration_app_args(model_dir)), name="llm", route_prefix="/")
-        yield f"http://127.0.0.1:{port}"
+        app = DeployedApp(f"http://127.0.0.1:{port}", integration_app_args(model_dir))
+        app.deploy(app.args)
+        yield app
     finally:
         serve.shutdown()
         ray.shutdown()
 
 
-@pytest.fixture(scope="session")
-def client(deployed_app):
+def _client(app: DeployedApp, api_key: str):
     import httpx
 
-    with httpx.Client(base_url=deployed_app, timeout=120) as http:
+    return httpx.Client(base_url=app.url, timeout=120, headers={"Authorization": f"Bearer {api_key}"})
+
+
+@pytest.fixture(scope="session")
+def client(deployed_app):
+    with _client(deployed_app, "key-tenant-a") as http:
+        yield http
+
+
+@pytest.fixture(scope="session")
+def client_b(deployed_app):
+    """A second tenant."""
+    with _client(deployed_app, "key-tenant-b") as http:
         yield http

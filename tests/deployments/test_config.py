@@ -7,7 +7,7 @@ from pydantic import ValidationError
 
 from deployments.app import ConfigError, build_app
 from deployments.config import AppConfig, load_app_config
-from tests.conftest import serve_config_args
+from deployments.config import serve_config_args
 
 
 def test_serve_config_yaml_is_valid():

@@ -9,10 +9,13 @@ from transformers import AutoTokenizer
 pytestmark = pytest.mark.integration
 
 QUESTION = [{"role": "user", "content": "What is the capital of France?"}]
+NO_CACHE = {"cache-control": "no-cache"}
 
 
 def _chat(client, **body):
-    return client.post("/v1/chat/completions", json={"messages": QUESTION, "temperature": 0, "max_tokens": 24, **body})
+    # no-cache: these tests are about generation, not the cache in front of it
+    return client.post("/v1/chat/completions", json={"messages": QUESTION, "temperature": 0, "max_tokens": 24, **body},
+                       headers=NO_CACHE)
 
 
 @pytest.mark.parametrize("pool", ["small", "large"])
@@ -58,7 +61,7 @@ def _sse_events(response):
 def test_streaming_chat(client, pool):
     body = {"model": pool, "messages": QUESTION, "temperature": 0, "max_tokens": 24, "stream": True,
             "stream_options": {"include_usage": True}}
-    with client.stream("POST", "/v1/chat/completions", json=body) as response:
+    with client.stream("POST", "/v1/chat/completions", json=body, headers=NO_CACHE) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         events = _sse_events(response)
@@ -74,7 +77,7 @@ def test_streaming_chat(client, pool):
 
 def test_streaming_completion(client):
     body = {"model": "small", "prompt": "The capital of Italy is", "max_tokens": 6, "temperature": 0, "stream": True}
-    with client.stream("POST", "/v1/completions", json=body) as response:
+    with client.stream("POST", "/v1/completions", json=body, headers=NO_CACHE) as response:
         events = _sse_events(response)
     assert events[-1] == "[DONE]"
     assert "".join(e["choices"][0]["text"] for e in events[:-1]).strip()
@@ -82,7 +85,8 @@ def test_streaming_completion(client):
 
 
 def test_text_completion(client):
-    body = client.post("/v1/completions", json={"model": "large", "prompt": "1, 2, 3, 4,", "max_tokens": 4, "temperature": 0}).json()
+    body = client.post("/v1/completions", json={"model": "large", "prompt": "1, 2, 3, 4,", "max_tokens": 4, "temperature": 0},
+                       headers=NO_CACHE).json()
     assert body["object"] == "text_completion"
     assert body["usage"]["completion_tokens"] == 4
 
@@ -96,10 +100,10 @@ def test_models_and_health(client):
 def test_openai_client_streaming_and_not(deployed_app):
     from openai import OpenAI
 
-    openai = OpenAI(base_url=f"{deployed_app}/v1", api_key="unused", max_retries=0)
-    answer = openai.chat.completions.create(model="small", messages=QUESTION, temperature=0, max_tokens=24)
+    openai = OpenAI(base_url=f"{deployed_app.url}/v1", api_key="key-tenant-a", max_retries=0)
+    answer = openai.chat.completions.create(model="small", messages=QUESTION, temperature=0, max_tokens=24, extra_headers=NO_CACHE)
     assert "Paris" in answer.choices[0].message.content
-    stream = openai.chat.completions.create(model="large", messages=QUESTION, temperature=0, max_tokens=24, stream=True)
+    stream = openai.chat.completions.create(model="large", messages=QUESTION, temperature=0, max_tokens=24, stream=True, extra_headers=NO_CACHE)
     assert "Paris" in "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
 
 
@@ -148,6 +152,14 @@ def test_over_long_prompt_is_a_400(client, stream):
 
 def test_bad_completion_input(client):
     _assert_openai_error(client.post("/v1/completions", json={"model": "small", "prompt": ""}), 400, "prompt")
+
+
+def test_missing_or_wrong_api_key_is_a_401(deployed_app):
+    import httpx
+
+    for headers in ({}, {"Authorization": "Bearer wrong"}):
+        response = httpx.post(f"{deployed_app.url}/v1/chat/completions", json={"model": "small", "messages": QUESTION}, headers=headers)
+        assert _assert_openai_error(response, 401)["code"] == "invalid_api_key"
 
 
 def test_replicas_recover_after_bad_input(client):
