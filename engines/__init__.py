@@ -1,5 +1,7 @@
 """Inference engines behind one small interface (see base.py). No Ray imports: the pool deployment wraps them."""
 
+import importlib
+
 from engines.base import (
     BatchEngine,
     EngineDeadError,
@@ -11,6 +13,9 @@ from engines.config import EngineConfig
 
 
 def create_engine(config: EngineConfig) -> StreamingEngine | BatchEngine:
+    if config.kind == "custom":
+        module_name, class_name = config.engine_class.split(":")
+        return getattr(importlib.import_module(module_name), class_name)(config.model_path, **config.engine_kwargs)
     if config.kind == "vllm":
         from engines.vllm_engine import VLLMEngine
 

