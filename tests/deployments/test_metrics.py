@@ -1,0 +1,37 @@
+"""After some traffic, Ray's Prometheus endpoint carries the application's metrics with non-zero values."""
+
+import re
+import time
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def _samples(text: str) -> dict[str, float]:
+    """Sum of every sample per metric name (labels dropped)."""
+    totals: dict[str, float] = {}
+    for line in text.splitlines():
+        match = re.match(r"^([a-zA-Z_:][\w:]*)(?:\{[^}]*\})?\s+([-+\d.eE]+|NaN|\+Inf)$", line)
+        if match and match.group(2) not in ("NaN", "+Inf"):
+            totals[match.group(1)] = totals.get(match.group(1), 0.0) + float(match.group(2))
+    return totals
+
+
+def test_application_metrics_are_exported(deployed_app, client):
+    client.post("/v1/chat/completions", json={"model": "auto", "messages": [{"role": "user", "content": "What is the capital of France?"}],
+                                              "max_tokens": 16, "temperature": 0}, headers={"cache-control": "no-cache"})
+    client.post("/v1/chat/completions", json={"model": "small", "messages": [{"role": "user", "content": "What is the capital of Peru?"}],
+                                              "max_tokens": 16, "temperature": 0})
+    expected = ["llm_requests", "llm_stage_latency_ms", "llm_time_to_first_token_ms", "llm_tokens", "llm_cost_usd",
+                "llm_cache_results", "llm_validation_verdicts"]
+    deadline = time.monotonic() + 90  # Ray's metrics agent exports on an interval
+    missing = expected
+    while missing and time.monotonic() < deadline:
+        samples = _samples(httpx.get(deployed_app.metrics_url, timeout=10).text)
+        missing = [name for name in expected if not any(key.startswith(f"ray_{name}") and value > 0 for key, value in samples.items())]
+        if missing:
+            time.sleep(2)
+    assert not missing, f"not exported with a non-zero value: {missing}"
+    assert samples.get("ray_llm_tokens_total", samples.get("ray_llm_tokens", 0)) > 0
