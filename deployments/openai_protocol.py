@@ -148,6 +148,8 @@ def parse_request(raw: bytes, model: type[BaseModel]) -> BaseModel:
             message = f"Unrecognized request argument supplied: {param}"
         elif first["type"] == "missing":
             message = f"Missing required parameter: '{param}'"
+        elif param is None:  # a rule about the whole body, such as "prompt or messages"
+            message = f"Invalid request: {first['msg']}"
         else:
             message = f"Invalid value for '{param}': {first['msg']}"
         raise APIError(400, message, param=param, code=first["type"]) from None
@@ -161,52 +163,38 @@ def usage_body(prompt_tokens: int, completion_tokens: int) -> dict[str, int]:
     }
 
 
+def _envelope(kind: str, request_id: str, model: str, choice: dict[str, Any]) -> dict[str, Any]:
+    """The fields every OpenAI completion object and chunk shares, around one choice."""
+    id_prefix = "chatcmpl" if kind.startswith("chat.") else "cmpl"
+    return {
+        "id": f"{id_prefix}-{request_id}",
+        "object": kind,
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, **choice, "logprobs": None}],
+    }
+
+
 def chat_completion_body(
     request_id: str, model: str, text: str, finish_reason: str | None, prompt_tokens: int, completion_tokens: int
 ) -> dict[str, Any]:
-    return {
-        "id": f"chatcmpl-{request_id}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish_reason, "logprobs": None}
-        ],
-        "usage": usage_body(prompt_tokens, completion_tokens),
-    }
+    choice = {"message": {"role": "assistant", "content": text}, "finish_reason": finish_reason}
+    return {**_envelope("chat.completion", request_id, model, choice), "usage": usage_body(prompt_tokens, completion_tokens)}
 
 
 def text_completion_body(
     request_id: str, model: str, text: str, finish_reason: str | None, prompt_tokens: int, completion_tokens: int
 ) -> dict[str, Any]:
-    return {
-        "id": f"cmpl-{request_id}",
-        "object": "text_completion",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [{"index": 0, "text": text, "finish_reason": finish_reason, "logprobs": None}],
-        "usage": usage_body(prompt_tokens, completion_tokens),
-    }
+    choice = {"text": text, "finish_reason": finish_reason}
+    return {**_envelope("text_completion", request_id, model, choice), "usage": usage_body(prompt_tokens, completion_tokens)}
 
 
 def chat_chunk_body(request_id: str, model: str, delta: dict[str, str], finish_reason: str | None) -> dict[str, Any]:
-    return {
-        "id": f"chatcmpl-{request_id}",
-        "object": "chat.completion.chunk",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason, "logprobs": None}],
-    }
+    return _envelope("chat.completion.chunk", request_id, model, {"delta": delta, "finish_reason": finish_reason})
 
 
 def text_chunk_body(request_id: str, model: str, text: str, finish_reason: str | None) -> dict[str, Any]:
-    return {
-        "id": f"cmpl-{request_id}",
-        "object": "text_completion",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [{"index": 0, "text": text, "finish_reason": finish_reason, "logprobs": None}],
-    }
+    return _envelope("text_completion", request_id, model, {"text": text, "finish_reason": finish_reason})
 
 
 def sse_event(payload: dict[str, Any] | str) -> str:
