@@ -9,6 +9,7 @@ construction (and so becomes healthy) only after the engine has generated a toke
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from dataclasses import dataclass, field
 from typing import AsyncIterator
@@ -103,6 +104,7 @@ class LLMPool:
 
     def describe(self) -> dict:
         return {
+            "pid": os.getpid(),
             "pool": self.pool_name,
             "model": self.config.display_name,
             "engine": self.config.engine.kind,
