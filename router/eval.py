@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
 from collections import Counter
@@ -36,6 +37,8 @@ def percentile(sorted_values: list[float], q: float) -> float:
 def evaluate(kind: str, threshold: float | None, large_fraction: float | None, show_errors: int) -> dict:
     router = load_router(kind)
     requests = load_requests("heldout")
+    if [r.id for r in requests] != router.weights.get("heldout_ids"):
+        print(f"WARNING: the held-out split differs from the one the {kind!r} weights were calibrated on; retrain (python -m router.train)")
     labels = [r.needs_large for r in requests]
     if large_fraction is not None:
         threshold = calibrate_threshold(router.heldout_scores, large_fraction)
@@ -72,7 +75,9 @@ def evaluate(kind: str, threshold: float | None, large_fraction: float | None, s
     print("              pred small  pred large")
     print(f"  true small  {tn:10d}  {fp:10d}")
     print(f"  true large  {fn:10d}  {tp:10d}")
-    print(f"latency per request (single, unbatched): p50 {result['p50_ms']:.3f} ms   p99 {result['p99_ms']:.3f} ms")
+    load_1min = os.getloadavg()[0]
+    print(f"latency per request (single, unbatched): p50 {result['p50_ms']:.3f} ms   p99 {result['p99_ms']:.3f} ms"
+          f"   (machine load average {load_1min:.1f} on {os.cpu_count()} CPUs)")
     print(f"large-model share at threshold: {result['large_share']:.3f}   (true share of large labels {result['true_large_share']:.3f})")
 
     errors = [(abs(s - y), s, y, r) for s, y, r in zip(scores, labels, requests) if int(s >= threshold) != y]

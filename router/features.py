@@ -109,7 +109,7 @@ DOMAIN = {
     "medical": _words(
         "patient", "diagnos\\w*", "symptoms?", "treatment", "therapy", "dose", "dosage", "mg", "mg/kg",
         "clinical", "disease", "syndrome", "chronic", "acute", "medication", "drug", "prescri\\w*", "contraindicat\\w*",
-        "pathophysiology", "mechanism of action", "guidelines", "vaccines?", "antibiotics?", "inhibitors?",
+        "pathophysiology", "mechanisms?", "management", "managed", "complications?", "prognosis", "guidelines", "vaccines?", "antibiotics?", "inhibitors?",
         "cardio\\w*", "renal", "hepatic", "insulin", "diabetes", "cancer", "tumou?r", "blood pressure", "lab results",
     ),
     "finance": _words(
@@ -158,6 +158,7 @@ ARITHMETIC_OF = re.compile(r"\b(sum|difference|product|quotient) of (-?\d[\d,.]*
 _OPERATION = {"+": "add", "plus": "add", "sum": "add", "-": "add", "minus": "add", "difference": "add",
               "*": "mul", "x": "mul", "×": "mul", "times": "mul", "multiplied by": "mul", "product": "mul",
               "/": "div", "÷": "div", "divided by": "div", "quotient": "div"}  # fmt: skip
+YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
 NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*")
 WH_START = re.compile(r"^\s*(what|who|whom|whose|when|where|which)\b", re.IGNORECASE)
 HOW_WHY_START = re.compile(r"^\s*(how|why)\b", re.IGNORECASE)
@@ -261,7 +262,8 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
     words = full_text.split()
     n_words = len(words)
     numbers = NUMBER.findall(text)
-    digit_lengths = [len(re.sub(r"\D", "", n)) for n in numbers]
+    # Years ("in 2018") are not arithmetic; arithmetic_difficulty covers sums that use them.
+    digit_lengths = [_digits(n) for n in numbers if not YEAR.fullmatch(n)]
     earlier = [m for m in messages[:-1] if m.get("role") in ("user", "assistant")] if messages else []
     context_chars = sum(len(_content_text(m.get("content"))) for m in earlier)
     arith_difficulty, arith_ops = arithmetic_difficulty(text)
@@ -327,3 +329,15 @@ def feature_matrix(conversations: Iterable[list[Message]]):
     import numpy as np
 
     return np.array([[f[name] for name in FEATURE_NAMES] for f in map(extract_features, conversations)], dtype=np.float64)
+
+
+# Which way a feature may push the score (+1: only towards large, -1: only towards small, 0: either).
+# The tree model is trained under these monotonic constraints, so that, say, asking for a longer
+# output or adding a code block can never make a request look easier.
+LARGE_EVIDENCE = {
+    "code_request", "code_syntax", "math_words", "math_symbols", "arithmetic_difficulty", "reasoning", "multi_step",
+    "domain_legal", "domain_medical", "domain_finance", "domain_security", "domain_science", "domains_total",
+    "long_output", "format_request", "log_requested_words", "list_lines", "starts_task_verb",
+}  # fmt: skip
+SMALL_EVIDENCE = {"greeting", "lookup", "rewrite", "short_output"}
+FEATURE_DIRECTIONS: list[int] = [1 if n in LARGE_EVIDENCE else -1 if n in SMALL_EVIDENCE else 0 for n in FEATURE_NAMES]

@@ -2,8 +2,9 @@
 P(the request needs the large model) per conversation; routers are looked up by name in
 `ROUTER_REGISTRY` (as RouteLLM does with `calculate_strong_win_rate`).
 
-Weights are JSON files in router/weights/ written by `python -m router.train`: a standardiser and a
-logistic-regression head, plus the scores the router gave the held-out split (for calibration)."""
+Weights are JSON files in router/weights/ written by `python -m router.train` (trees or a
+logistic-regression head as plain arrays), with the scores the router gave the held-out split,
+which calibration uses."""
 
 from __future__ import annotations
 
@@ -39,8 +40,56 @@ def default_weights_path(kind: str) -> Path:
     return WEIGHTS_DIR / f"{kind}.json"
 
 
+class TreeEnsemble:
+    """Gradient-boosted regression trees stored as plain arrays (exported from scikit-learn's
+    HistGradientBoostingClassifier by router.train). A sample goes left when x[feature] <= threshold.
+    Every node has a value (internal nodes: the shrunk mean there), which lets a prediction be split
+    into per-feature contributions along its path (Saabas' method)."""
+
+    def __init__(self, spec: dict):
+        trees = spec["trees"]
+        width = max(len(tree["feature"]) for tree in trees)
+        shape = (len(trees), width)
+        self.feature = np.zeros(shape, dtype=np.int64)
+        self.threshold = np.zeros(shape)
+        self.value = np.zeros(shape)
+        self.left = np.tile(np.arange(width), (len(trees), 1))  # padding and leaves point to themselves
+        self.right = self.left.copy()
+        for t, tree in enumerate(trees):
+            n = len(tree["feature"])
+            self.feature[t, :n] = tree["feature"]
+            self.threshold[t, :n] = tree["threshold"]
+            self.value[t, :n] = tree["value"]
+            for i, (left, right) in enumerate(zip(tree["left"], tree["right"])):
+                if left >= 0:  # -1 marks a leaf
+                    self.left[t, i], self.right[t, i] = left, right
+        self.depth = int(spec["max_depth"])
+        self.tree_index = np.arange(len(trees))
+
+    def _step(self, x: np.ndarray, node: np.ndarray) -> np.ndarray:
+        goes_left = x[self.feature[self.tree_index, node]] <= self.threshold[self.tree_index, node]
+        return np.where(goes_left, self.left[self.tree_index, node], self.right[self.tree_index, node])
+
+    def leaf_sum(self, x: np.ndarray) -> float:
+        node = np.zeros(len(self.tree_index), dtype=np.int64)
+        for _ in range(self.depth):
+            node = self._step(x, node)
+        return float(self.value[self.tree_index, node].sum())
+
+    def contributions(self, x: np.ndarray, n_features: int) -> np.ndarray:
+        """Per-feature share of `leaf_sum(x)`: each split credits its feature with the value change."""
+        contributions = np.zeros(n_features)
+        node = np.zeros(len(self.tree_index), dtype=np.int64)
+        for _ in range(self.depth):
+            child = self._step(x, node)
+            np.add.at(contributions, self.feature[self.tree_index, node], self.value[self.tree_index, child] - self.value[self.tree_index, node])
+            node = child
+        return contributions
+
+
 class ComplexityRouter(ABC):
-    """Base class: subclasses implement `score_batch`; deciding and explaining are shared."""
+    """Base class: subclasses implement `score_batch` (the one scoring method) and say how much each
+    fast feature contributed; deciding and explaining are shared."""
 
     kind: ClassVar[str]
 
@@ -50,10 +99,6 @@ class ComplexityRouter(ABC):
         if weights["feature_names"] != FEATURE_NAMES:
             raise ValueError("weights were trained on a different feature set; retrain with `python -m router.train`")
         self.weights = weights
-        self.feature_mean = np.asarray(weights["feature_mean"], dtype=np.float64)
-        self.feature_scale = np.asarray(weights["feature_scale"], dtype=np.float64)
-        self.feature_coef = np.asarray(weights["feature_coef"], dtype=np.float64)
-        self.intercept = float(weights["intercept"])
         self.heldout_scores: list[float] = list(weights.get("heldout_scores", []))
 
     @classmethod
@@ -67,42 +112,35 @@ class ComplexityRouter(ABC):
     def score_batch(self, conversations: list[list[Message]]) -> list[float]:
         """P(needs the large model) for each conversation (OpenAI-style message lists)."""
 
+    @abstractmethod
+    def feature_contributions(self, features: np.ndarray) -> np.ndarray:
+        """How much each fast feature (in FEATURE_NAMES order) moved this request's logit."""
+
     def score(self, messages: list[Message]) -> float:
         return self.score_batch([messages])[0]
 
     def decide(self, messages: list[Message], threshold: float) -> RouteDecision:
-        return self.decide_batch([messages], threshold)[0]
-
-    def decide_batch(self, conversations: list[list[Message]], threshold: float) -> list[RouteDecision]:
-        """Decisions for a batch, scored together (what the batched deployment calls)."""
-        decisions = []
-        for messages, score in zip(conversations, self.score_batch(conversations)):
-            route: Route = "large" if score >= threshold else "small"
-            decisions.append(RouteDecision(route=route, score=score, threshold=threshold, signals=self.signals(messages)))
-        return decisions
+        score = self.score(messages)
+        route: Route = "large" if score >= threshold else "small"
+        return RouteDecision(route=route, score=score, threshold=threshold, signals=self.signals(messages))
 
     def signals(self, messages: list[Message]) -> dict[str, SignalValue]:
-        """The fast features with the largest contributions to the logit, with their raw values."""
+        """The fast features that moved the score most, with their raw values."""
         raw = extract_features(messages)
-        values = np.array([raw[name] for name in FEATURE_NAMES])
-        contributions = (values - self.feature_mean) / self.feature_scale * self.feature_coef
-        top = np.argsort(-np.abs(contributions))[:TOP_SIGNALS]
+        contributions = self.feature_contributions(np.array([raw[name] for name in FEATURE_NAMES]))
+        top = [i for i in np.argsort(-np.abs(contributions))[:TOP_SIGNALS] if contributions[i] != 0]
         signals: dict[str, SignalValue] = {"router": self.kind}
         for i in top:
             signals[FEATURE_NAMES[i]] = _compact(raw[FEATURE_NAMES[i]])
         signals["top_signals"] = ", ".join(f"{FEATURE_NAMES[i]}({contributions[i]:+.2f})" for i in top)
         return signals
 
-    def _feature_logits(self, conversations: list[list[Message]]) -> np.ndarray:
-        standardized = (feature_matrix(conversations) - self.feature_mean) / self.feature_scale
-        return standardized @ self.feature_coef + self.intercept
-
 
 def _compact(value: float) -> SignalValue:
     return int(value) if float(value).is_integer() else round(value, 3)
 
 
-def _sigmoid(logits: np.ndarray) -> list[float]:
+def _sigmoid(logits) -> list[float]:
     return [1.0 / (1.0 + math.exp(-float(z))) for z in np.clip(logits, -50, 50)]
 
 
@@ -116,14 +154,22 @@ def register_router(cls: type[ComplexityRouter]) -> type[ComplexityRouter]:
 
 @register_router
 class FeatureRouter(ComplexityRouter):
-    """Logistic regression over the hand-made features of router.features: sub-millisecond."""
+    """Gradient-boosted trees over the hand-made features of router.features: sub-millisecond."""
 
     kind = "features"
+
+    def __init__(self, weights: dict):
+        super().__init__(weights)
+        self.baseline = float(weights["baseline"])
+        self.trees = TreeEnsemble(weights)
 
     def score_batch(self, conversations: list[list[Message]]) -> list[float]:
         if not conversations:
             return []
-        return _sigmoid(self._feature_logits(conversations))
+        return _sigmoid([self.baseline + self.trees.leaf_sum(x) for x in feature_matrix(conversations)])
+
+    def feature_contributions(self, features: np.ndarray) -> np.ndarray:
+        return self.trees.contributions(features, len(FEATURE_NAMES))
 
 
 @register_router
@@ -135,7 +181,11 @@ class EmbeddingRouter(ComplexityRouter):
 
     def __init__(self, weights: dict, embedder=None):
         super().__init__(weights)
+        self.feature_mean = np.asarray(weights["feature_mean"], dtype=np.float64)
+        self.feature_scale = np.asarray(weights["feature_scale"], dtype=np.float64)
+        self.feature_coef = np.asarray(weights["feature_coef"], dtype=np.float64)
         self.embedding_coef = np.asarray(weights["embedding_coef"], dtype=np.float64)
+        self.intercept = float(weights["intercept"])
         self._embedder = embedder
 
     @property
@@ -153,7 +203,11 @@ class EmbeddingRouter(ComplexityRouter):
         embeddings = self.embedder.embed(texts).astype(np.float64)
         if len(texts) == 1:
             self._last_embedding = (texts[0], embeddings[0])
-        return _sigmoid(self._feature_logits(conversations) + embeddings @ self.embedding_coef)
+        standardized = (feature_matrix(conversations) - self.feature_mean) / self.feature_scale
+        return _sigmoid(standardized @ self.feature_coef + embeddings @ self.embedding_coef + self.intercept)
+
+    def feature_contributions(self, features: np.ndarray) -> np.ndarray:
+        return (features - self.feature_mean) / self.feature_scale * self.feature_coef
 
     def signals(self, messages: list[Message]) -> dict[str, SignalValue]:
         signals = super().signals(messages)

@@ -480,6 +480,8 @@ WRITING_TOPICS = [
     "a small town bakery", "space exploration", "learning a second language", "minimalism", "video game design",
 ]
 LONG_WRITING_REQUESTS = [
+    "Write a 2,000-word article on {topic}.",
+    "{topic}: write me a 5-page report.",
     "Write a 1,500-word essay about {topic} with an introduction, three arguments and a conclusion.",
     "Write a detailed, well-researched report on {topic} with headings, bullet points and a summary table.",
     "Write a long short story (at least 2,000 words) inspired by {topic}, with three distinct characters.",
@@ -520,10 +522,10 @@ def template_rows(rng: random.Random) -> list[dict]:
 
 def handwritten_rows() -> list[dict]:
     rows = []
-    for group in ("GREETINGS_AND_CHITCHAT", "LOOKUPS", "SIMPLE_ARITHMETIC", "SHORT_REWRITES", "SHORT_CREATIVE", "SIMPLE_ADVICE"):
+    for group in ("GREETINGS_AND_CHITCHAT", "LOOKUPS", "SIMPLE_ARITHMETIC", "SHORT_REWRITES", "SHORT_CREATIVE", "SIMPLE_ADVICE", "SIMPLE_EXPLANATIONS", "QUICK_TASKS", "LONG_BUT_EASY"):
         rows += [example(p, "small", f"handwritten/{group.lower()}") for p in getattr(small_prompts, group)]
     rows += [example(c, "small", "handwritten/conversation") for c in small_prompts.SMALL_CONVERSATIONS]
-    for group in ("CODE", "REASONING_AND_MATH", "LEGAL", "MEDICAL", "FINANCE", "SECURITY", "SCIENCE_AND_ANALYSIS", "LONG_FORM_AND_STRUCTURED", "MULTI_STEP_INSTRUCTIONS"):
+    for group in ("CODE", "REASONING_AND_MATH", "LEGAL", "MEDICAL", "FINANCE", "SECURITY", "SCIENCE_AND_ANALYSIS", "LONG_FORM_AND_STRUCTURED", "MULTI_STEP_INSTRUCTIONS", "DEEP_EXPLANATIONS", "SUBSTANTIAL_TASKS", "SHORT_BUT_HARD"):
         rows += [example(p, "large", f"handwritten/{group.lower()}") for p in getattr(large_prompts, group)]
     rows += [example(c, "large", "handwritten/conversation") for c in large_prompts.LARGE_CONVERSATIONS]
     return rows
