@@ -3,8 +3,9 @@
     python -m router.train                 # both kinds
     python -m router.train --kind features
 
-Deterministic: fixed folds and seeds, so rerunning reproduces the shipped weights (the embedding
-model's CPU arithmetic aside, which moves scores in the last digits at most)."""
+Deterministic: fixed folds and seeds. The feature router's weights come back byte for byte; the
+embedding router's move in the 5th-6th digit, because MiniLM's CPU arithmetic depends on how texts
+are batched (and so on --embedding-cache, which only re-embeds texts it has not seen)."""
 
 from __future__ import annotations
 
