@@ -120,9 +120,15 @@ class ComplexityRouter(ABC):
         return self.score_batch([messages])[0]
 
     def decide(self, messages: list[Message], threshold: float) -> RouteDecision:
-        score = self.score(messages)
-        route: Route = "large" if score >= threshold else "small"
-        return RouteDecision(route=route, score=score, threshold=threshold, signals=self.signals(messages))
+        return self.decide_batch([messages], threshold)[0]
+
+    def decide_batch(self, conversations: list[list[Message]], threshold: float) -> list[RouteDecision]:
+        """Decisions for a batch, scored together (what the batched classifier deployment calls)."""
+        decisions = []
+        for messages, score in zip(conversations, self.score_batch(conversations)):
+            route: Route = "large" if score >= threshold else "small"
+            decisions.append(RouteDecision(route=route, score=score, threshold=threshold, signals=self.signals(messages)))
+        return decisions
 
     def signals(self, messages: list[Message]) -> dict[str, SignalValue]:
         """The fast features that moved the score most, with their raw values."""

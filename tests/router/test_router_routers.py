@@ -76,3 +76,15 @@ def test_weights_for_another_kind_are_refused():
     weights["kind"] = "embedding"
     with pytest.raises(ValueError, match="kind"):
         FeatureRouter(weights)
+
+
+def test_decide_batch_matches_decide_one_by_one():
+    from router import load_router
+
+    router = load_router("features")
+    conversations = [
+        [{"role": "user", "content": "hello!"}],
+        [{"role": "user", "content": "Prove that there are infinitely many primes, step by step."}],
+    ]
+    batch = router.decide_batch(conversations, 0.5)
+    assert [d.route for d in batch] == [router.decide(c, 0.5).route for c in conversations] == ["small", "large"]
