@@ -17,8 +17,8 @@ METRICS_PORT  ?= 8080
 API_URL       := http://127.0.0.1:8000
 export LLM_SERVE_CACHE ?= $(HOME)/.cache/llm-serve
 # Ray 2.60 protects the cluster with a token (~/.ray/auth_token): the CLI, the dashboard and
-# deployments/wait_ready.py all read it from there.
-export RAY_AUTH_MODE ?= token
+# deployments/wait_ready.py all read it from there. (Tests start a private in-process cluster instead.)
+serve stop status bench: export RAY_AUTH_MODE ?= token
 
 .PHONY: help install model kb redis serve stop status test test-unit test-integration bench eval clean
 
@@ -82,6 +82,8 @@ test-integration: install model redis
 
 bench: install model
 	$(PY) -m bench.graph_vs_vllm
+	$(PY) -m bench.pipeline_latency
+	$(PY) -m bench.cache_lookup
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -373,9 +373,9 @@ class Ingress:
             final = text_chunk_body(record.request_id, model, "", choice["finish_reason"])
         yield sse_event(final)
         if body.get("validation"):
-            yield sse_event(self._validation_event(record, model, body["validation"]))
+            yield sse_event(self._side_event(request, record, model, validation=body["validation"]))
         if request.include_usage_in_stream:
-            yield sse_event(self._usage_event(request, record, model, body["usage"]))
+            yield sse_event(self._side_event(request, record, model, usage=body["usage"]))
         yield sse_event("[DONE]")
         self._record(record)
 
@@ -549,17 +549,14 @@ class Ingress:
             headers["server-timing"] = ", ".join(f"{stage};dur={ms:.2f}" for stage, ms in record.stages_ms.items())
         return headers
 
-    def _validation_event(self, record: RequestRecord, model: str, validation: dict) -> dict:
-        event = chat_chunk_body(record.request_id, model, {}, None)
+    def _side_event(self, request: AnyCompletionRequest, record: RequestRecord, model: str, **fields: Any) -> dict:
+        """A stream chunk without choices that carries `usage` or `validation`, in the endpoint's shape."""
+        if isinstance(request, ChatCompletionRequest):
+            event = chat_chunk_body(record.request_id, model, {}, None)
+        else:
+            event = text_chunk_body(record.request_id, model, "", None)
         event["choices"] = []
-        event["validation"] = validation
-        return event
-
-    def _usage_event(self, request: AnyCompletionRequest, record: RequestRecord, model: str, usage: dict) -> dict:
-        is_chat = isinstance(request, ChatCompletionRequest)
-        event = chat_chunk_body(record.request_id, model, {}, None) if is_chat else text_chunk_body(record.request_id, model, "", None)
-        event["choices"] = []
-        event["usage"] = usage
+        event.update(fields)
         return event
 
     async def _sse(
@@ -611,14 +608,15 @@ class Ingress:
                 yield sse_event(refused.body())
                 return
             if validation is not None:
-                yield sse_event(self._validation_event(record, model, {**validation, "action": "annotated"}))
+                yield sse_event(self._side_event(request, record, model, validation={**validation, "action": "annotated"}))
             if cache_query is not None:
                 body = self._body(request, record, generation)
                 if validation is not None:
                     body["validation"] = {**validation, "action": "annotated"}
                 await self._cache_store(cache_query, body, generation.finish_reason, record)
             if request.include_usage_in_stream:
-                yield sse_event(self._usage_event(request, record, model, usage_body(generation.prompt_tokens, generation.completion_tokens)))
+                usage = usage_body(generation.prompt_tokens, generation.completion_tokens)
+                yield sse_event(self._side_event(request, record, model, usage=usage))
             yield sse_event("[DONE]")
         finally:
             self._record(record)

@@ -22,6 +22,8 @@ def test_gpu_serve_config_is_valid_and_realistic():
     assert large.engine.engine_kwargs["tensor_parallel_size"] == large.deployment.ray_actor_options["num_gpus"]
     assert config.pools["small"].deployment.ray_actor_options["num_gpus"] == 1
     assert all(pool.engine.engine_kwargs["enable_prefix_caching"] for pool in config.pools.values())
+    assert config.cache.cache.backend == "redis"  # shared entries let the cache autoscale
+    assert config.classifier.router.large_fraction is not None
 
 
 def _args_with(path: list[str], value):

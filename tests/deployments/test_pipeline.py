@@ -159,10 +159,11 @@ def test_exact_then_semantic_hit(client):
 
 
 def test_streaming_request_hit_is_replayed_as_sse(client):
-    question = [{"role": "user", "content": "What is the capital of Italy?"}]
-    stored = _chat(client, question, headers={}, model="small").json()
-    assert stored["choices"][0]["finish_reason"] == "stop"  # only complete answers are cached
-    body = {"model": "small", "messages": question, "temperature": 0, "max_tokens": 32, "stream": True}
+    question = [{"role": "user", "content": "What is the capital of France?"}]
+    stored = _chat(client, question, headers={}, model="small", max_tokens=40).json()
+    # only complete, uncontradicted answers are cached
+    assert stored["choices"][0]["finish_reason"] == "stop" and stored["validation"]["verdict"] == "supported"
+    body = {"model": "small", "messages": question, "temperature": 0, "max_tokens": 40, "stream": True}
     with client.stream("POST", "/v1/chat/completions", json=body) as response:
         assert response.headers["x-cache"] == "exact"
         events = _sse(response)
