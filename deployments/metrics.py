@@ -12,7 +12,7 @@ import logging
 import time
 from dataclasses import asdict, dataclass, field
 
-from ray.serve.metrics import Counter, Histogram
+from ray.serve.metrics import Counter, Gauge, Histogram
 
 logger = logging.getLogger("ray.serve")
 
@@ -127,3 +127,26 @@ class AppMetrics:
 
     def fallback(self, component: str, reason: str) -> None:
         self.fallbacks.inc(tags={"component": component, "reason": reason})
+
+
+class CacheStoreMetrics:
+    """The response cache's own state, exported by each ResponseCache replica from its store's stats()."""
+
+    def __init__(self) -> None:
+        self.entries = Gauge("llm_cache_entries", description="Entries in the cache backend (shared by all replicas with Redis).")
+        self.bytes = Gauge("llm_cache_bytes", description="Bytes used by the cache backend, against its max_bytes bound.")
+        self.bypassed = Counter(
+            "llm_cache_backend_bypassed", description="Cache calls answered as a miss/no-op because Redis was unreachable."
+        )
+        self.evictions = Counter("llm_cache_evictions", description="Entries evicted by the LRU byte bound.")
+        self._last = {"bypassed": 0, "evictions": 0}
+
+    def record(self, stats: dict) -> None:
+        if stats.get("entries") is not None:  # None while Redis is unreachable
+            self.entries.set(stats["entries"])
+            self.bytes.set(stats["bytes_used"])
+        for key, counter in (("bypassed", self.bypassed), ("evictions", self.evictions)):
+            delta = stats.get(key, 0) - self._last[key]
+            if delta > 0:
+                counter.inc(delta)
+            self._last[key] = stats.get(key, 0)

@@ -90,7 +90,7 @@ def test_application_metrics_are_read_from_metrics_py():
 def test_metrics_md_lists_every_exported_application_metric():
     text = (CLUSTER / "METRICS.md").read_text()
     for name, (metric_type, _) in application_metrics().items():
-        shown = f"ray_{name}_total" if metric_type == "Counter" else f"ray_{name}_bucket"
+        shown = {"Counter": f"ray_{name}_total", "Histogram": f"ray_{name}_bucket"}.get(metric_type, f"ray_{name}")
         assert f"`{shown}" in text, f"{shown} is missing from cluster/METRICS.md"
     for name in SERVE_METRICS:
         assert f"`{name}`" in text
