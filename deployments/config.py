@@ -171,10 +171,14 @@ class AppConfig(StrictModel):
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+def serve_config_file(file_name: str = "serve_config.yaml") -> dict[str, Any]:
+    """A serve config file of the repository, parsed."""
+    return yaml.safe_load((REPO_ROOT / file_name).read_text())
+
+
 def serve_config_args(file_name: str = "serve_config.yaml") -> dict[str, Any]:
     """The application `args` of a serve config file in the repository (its one application)."""
-    config = yaml.safe_load((REPO_ROOT / file_name).read_text())
-    return config["applications"][0]["args"]
+    return serve_config_file(file_name)["applications"][0]["args"]
 
 
 def load_app_config(args: dict[str, Any], check_model_paths: bool = True) -> AppConfig:

@@ -1,5 +1,5 @@
 """The application's metrics (Ray Serve metrics, exported by Ray's Prometheus endpoint and shown in the
-Ray dashboard) and the one structured log line per request.
+Ray dashboard) and the one structured (JSON) log line per request.
 
 Ray prefixes every name with `ray_` in the Prometheus export (counters also get `_total`, histograms
 `_bucket/_sum/_count`); cluster/grafana_dashboard.json queries those exported names.
@@ -7,7 +7,6 @@ Ray prefixes every name with `ray_` in the Prometheus export (counters also get 
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import asdict, dataclass, field
@@ -51,12 +50,12 @@ class RequestRecord:
     def finish(self) -> None:
         self.stages_ms["total"] = (time.perf_counter() - self.started) * 1000
 
-    def log_line(self) -> str:
+    def summary(self) -> dict:
         data = asdict(self)
         data.pop("started")
         data["stages_ms"] = {k: round(v, 2) for k, v in self.stages_ms.items()}
         data["cost_usd"] = round(self.cost_usd, 8)
-        return json.dumps(data, separators=(",", ":"))
+        return data
 
 
 class _StageTimer:
@@ -123,7 +122,9 @@ class AppMetrics:
             self.validations.inc(tags={"verdict": record.validation, "action": record.validation_action, "route": route})
         if record.escalated:
             self.escalations.inc()
-        logger.info("request_summary %s", record.log_line())
+        # With Serve's JSON log encoding (serve_config.yaml) this is one JSON line per request, the
+        # summary's fields next to Serve's own (deployment, replica, request_id).
+        logger.info("request_summary", extra={"request_summary": record.summary()})
 
     def fallback(self, component: str, reason: str) -> None:
         self.fallbacks.inc(tags={"component": component, "reason": reason})

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from deployments.config import serve_config_args
+from deployments.config import serve_config_args, serve_config_file
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +62,8 @@ class DeployedApp:
 
         from deployments.app import build_app
 
-        serve.run(build_app(args), name="llm", route_prefix="/")
+        logging_config = serve_config_file()["logging_config"]  # as `serve deploy` would apply it
+        serve.run(build_app(args), name="llm", route_prefix="/", logging_config=logging_config)
 
     @contextmanager
     def reconfigured(self, **sections: dict[str, Any]):

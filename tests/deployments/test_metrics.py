@@ -35,3 +35,30 @@ def test_application_metrics_are_exported(deployed_app, client):
             time.sleep(2)
     assert not missing, f"not exported with a non-zero value: {missing}"
     assert samples.get("ray_llm_tokens_total", samples.get("ray_llm_tokens", 0)) > 0
+
+
+def _ingress_log_lines() -> list[str]:
+    import ray
+
+    serve_logs = __import__("pathlib").Path(ray._private.worker._global_node.get_logs_dir_path()) / "serve"
+    return [line for path in serve_logs.glob("replica_llm_Ingress_*.log") for line in path.read_text().splitlines()]
+
+
+def test_one_json_summary_line_per_request(deployed_app, client):
+    import json
+
+    response = client.post("/v1/chat/completions", json={"model": "small", "messages": [{"role": "user", "content": "Name a color."}],
+                                                         "max_tokens": 8, "temperature": 0}, headers={"cache-control": "no-cache"})
+    request_id = response.headers["x-request-id"]
+    deadline = time.monotonic() + 30  # the log file is written asynchronously
+    summaries = []
+    while not summaries and time.monotonic() < deadline:
+        for line in _ingress_log_lines():
+            if request_id in line and "request_summary" in line:
+                summaries.append(json.loads(line))
+        if not summaries:
+            time.sleep(1)
+    assert len(summaries) == 1, "exactly one summary line per request"
+    flat = json.dumps(summaries[0])
+    for field in ("tenant-a", '"small"', "completion_tokens", "stages_ms", "validation", "cache"):
+        assert field in flat, f"{field} missing from the summary line"
