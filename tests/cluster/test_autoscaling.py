@@ -32,7 +32,11 @@ TIMELINE_FILE = Path(tempfile.gettempdir()) / "llm-serve-autoscaling-timeline.tx
 DRIVER_TIMEOUT_S = 480
 DASHBOARD = REPO_ROOT / "cluster" / "grafana_dashboard.json"
 # Series this deployment never produces: the fact checker is off and no component fails.
-NOT_EXERCISED = {"ray_llm_validation_verdicts_total", "ray_llm_escalations_total", "ray_llm_fallbacks_total"}
+NOT_EXERCISED = {
+    "ray_llm_validation_verdicts_total", "ray_llm_escalations_total", "ray_llm_fallbacks_total",
+    # the cache deployment is off here; tests/deployments/test_metrics.py sees these exported with it on
+    "ray_llm_cache_entries", "ray_llm_cache_bytes", "ray_llm_cache_evictions_total", "ray_llm_cache_backend_bypassed_total",
+}
 
 
 def _free_port() -> int:

@@ -22,10 +22,10 @@ def _samples(text: str) -> dict[str, float]:
 def test_application_metrics_are_exported(deployed_app, client):
     client.post("/v1/chat/completions", json={"model": "auto", "messages": [{"role": "user", "content": "What is the capital of France?"}],
                                               "max_tokens": 16, "temperature": 0}, headers={"cache-control": "no-cache"})
-    client.post("/v1/chat/completions", json={"model": "small", "messages": [{"role": "user", "content": "What is the capital of Peru?"}],
-                                              "max_tokens": 16, "temperature": 0})
+    client.post("/v1/chat/completions", json={"model": "small", "messages": [{"role": "user", "content": "What is the capital of France?"}],
+                                              "max_tokens": 20, "temperature": 0})  # a supported answer: cached
     expected = ["llm_requests", "llm_stage_latency_ms", "llm_time_to_first_token_ms", "llm_tokens", "llm_cost_usd",
-                "llm_cache_results", "llm_validation_verdicts"]
+                "llm_cache_results", "llm_validation_verdicts", "llm_cache_entries", "llm_cache_bytes"]
     deadline = time.monotonic() + 90  # Ray's metrics agent exports on an interval
     missing = expected
     while missing and time.monotonic() < deadline:
