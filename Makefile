@@ -20,13 +20,13 @@ export LLM_SERVE_CACHE ?= $(HOME)/.cache/llm-serve
 # deployments/wait_ready.py all read it from there. (Tests start a private in-process cluster instead.)
 serve stop status bench: export RAY_AUTH_MODE ?= token
 
-.PHONY: help install model kb redis serve stop status test test-unit test-integration bench eval clean
+.PHONY: help install model kb redis serve stop status test test-unit test-integration bench clean
 
 help:
 	@echo "make serve   install, prepare the model, start Ray, deploy serve_config.yaml, wait until healthy"
 	@echo "make test    unit tests, then integration tests against a deployed graph (real model on CPU)"
 	@echo "make stop    shut the application and Ray down"
-	@echo "make bench   graph vs bare vLLM benchmark (see bench/README.md)"
+	@echo "make bench   graph vs bare vLLM, pipeline stage latency vs a no-op deployment (needs make serve)"
 
 install: $(VENV)/.installed
 
@@ -83,7 +83,6 @@ test-integration: install model redis
 bench: install model
 	$(PY) -m bench.graph_vs_vllm
 	$(PY) -m bench.pipeline_latency
-	$(PY) -m bench.cache_lookup
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -6,6 +6,7 @@ Prints, in one run:
   - cache hit p50/p99 (exact and semantic) through the graph, and hit p50 / no-op p50
   - the classifier's added latency per request (Server-Timing `classify`) and /v1/classify round trip
   - the fact checker's added latency per request (Server-Timing `validate`)
+  - the semantic lookup p50 with 100,000 entries (bench/cache_lookup.py)
 
     make serve
     python -m bench.pipeline_latency [--requests 200]
@@ -16,6 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -123,6 +126,9 @@ def main() -> None:
         results["validate_stage"] = line("fact checker added (in the ingress)", validate_ms)
         latencies, _ = timed_posts(client, "/v1/classify", {"prompt": "Explain quantum entanglement to a physicist."}, args.requests // 2)
         results["classify_endpoint"] = line("/v1/classify round trip", latencies)
+
+    print("semantic lookup with 100,000 entries (bench/cache_lookup.py, in-process store):", flush=True)
+    subprocess.run([sys.executable, "-m", "bench.cache_lookup", "--entries", "100000"], check=True)
 
     out = RESULTS / f"pipeline_latency_{time.strftime('%Y%m%d_%H%M%S')}.json"
     out.write_text(json.dumps(results, indent=2))

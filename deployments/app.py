@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from ray.serve import Application
 
 from deployments.classifier import ComplexityClassifier
-from deployments.config import POOL_NAMES, AppConfig, load_app_config
+from deployments.config import AppConfig, load_app_config
 from deployments.fact_checker import FactChecker
 from deployments.ingress import Ingress
 from deployments.pool import LLMPool
@@ -34,10 +34,10 @@ def build_app(args: dict[str, Any]) -> Application:
 
 def bind_graph(config: AppConfig) -> Application:
     pools = {
-        name: LLMPool.options(name=POOL_DEPLOYMENT_NAMES[name], **config.pools[name].deployment.serve_options()).bind(
-            name, config.pools[name]
+        name: LLMPool.options(name=POOL_DEPLOYMENT_NAMES[name], **pool.deployment.serve_options()).bind(
+            name, pool.engine, pool.display_name
         )
-        for name in POOL_NAMES
+        for name, pool in config.pools.items()
     }
     classifier = fact_checker = cache = None
     if config.classifier.enabled:

@@ -51,6 +51,8 @@ logger = logging.getLogger("ray.serve")
 app = FastAPI(title="llm-serve", description="OpenAI-compatible LLM serving with complexity routing.")
 
 AnyCompletionRequest = ChatCompletionRequest | CompletionRequest
+# Config sections the ingress applies at request time, so they can change live through user_config.
+LIVE_SECTIONS = {"ingress", "classifier", "fact_checker", "cache"}
 
 
 @app.exception_handler(APIError)
@@ -139,6 +141,13 @@ def _conversation(request: AnyCompletionRequest) -> list[dict[str, str]]:
     return request.plain_messages()
 
 
+def _deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in overrides.items():
+        merged[key] = _deep_merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) else value
+    return merged
+
+
 def refusal_text(contradicted_claims: list[dict[str, Any]]) -> str:
     """The short refusal that replaces a blocked answer, citing the fact it contradicted."""
     claim = contradicted_claims[0]
@@ -165,7 +174,7 @@ class Ingress:
         fact_checker: DeploymentHandle | None = None,
         cache: DeploymentHandle | None = None,
     ):
-        self.config = config
+        self.base_config = self.config = config
         self.pools: dict[str, DeploymentHandle] = {"small": small_pool, "large": large_pool}
         self.streaming_pools = {name: handle.options(stream=True) for name, handle in self.pools.items()}
         self.classifier = classifier
@@ -173,6 +182,24 @@ class Ingress:
         self.cache = cache
         self.metrics = AppMetrics()
         self.retry_after_s = config.ingress.retry_after_s
+
+    def reconfigure(self, user_config: dict[str, Any] | None) -> None:
+        """Live overrides of the ingress-side config (policies, timeouts, fallback pool, API keys …) from
+        the Ingress's `user_config` in serve_config.yaml's `deployments:` section. Serve applies a changed
+        user_config without restarting any replica, where changing the application's `args` restarts
+        them all. (Deployment options inside these sections are Serve's and are not re-read here.)"""
+        overrides = user_config or {}
+        unknown = set(overrides) - LIVE_SECTIONS
+        if unknown:
+            raise ValueError(f"Ingress user_config: unknown section(s) {sorted(unknown)}; live sections: {sorted(LIVE_SECTIONS)}")
+        sections = {
+            name: type(getattr(self.base_config, name)).model_validate(
+                _deep_merge(getattr(self.base_config, name).model_dump(), values)
+            )  # a wrong field fails the deploy with its name
+            for name, values in overrides.items()
+        }
+        self.config = self.base_config.model_copy(update=sections)
+        self.retry_after_s = self.config.ingress.retry_after_s
 
     # ---- endpoints ----------------------------------------------------------------------------
 

@@ -16,8 +16,7 @@ from typing import AsyncIterator
 
 from ray import serve
 
-from deployments.config import PoolConfig
-from engines import BatchEngine, GenerationChunk, GenerationRequest, create_engine
+from engines import BatchEngine, EngineConfig, GenerationChunk, GenerationRequest, create_engine
 
 logger = logging.getLogger("ray.serve")
 
@@ -40,25 +39,28 @@ class PoolRequest:
 
 @serve.deployment
 class LLMPool:
-    async def __init__(self, pool_name: str, config: PoolConfig):
+    # Only what the replica needs is passed in, so changing a pool's scaling options in the config
+    # reconfigures Serve without restarting (and reloading) its engines.
+    async def __init__(self, pool_name: str, engine_config: EngineConfig, model_name: str):
         from transformers import AutoConfig, AutoTokenizer
 
         self.pool_name = pool_name
-        self.config = config
-        model_path = config.engine.model_path
+        self.engine_config = engine_config
+        self.model_name = model_name
+        model_path = engine_config.model_path
         self.tokenizer = AutoTokenizer.from_pretrained(model_path)
         self.max_model_len = int(
-            config.engine.engine_kwargs.get("max_model_len")
+            engine_config.engine_kwargs.get("max_model_len")
             or AutoConfig.from_pretrained(model_path).max_position_embeddings
         )
-        self.engine = create_engine(config.engine)
+        self.engine = create_engine(engine_config)
         self.batched = isinstance(self.engine, BatchEngine)
         if self.batched:
-            self._generate_batched.set_max_batch_size(config.engine.max_batch_size)
-            self._generate_batched.set_batch_wait_timeout_s(config.engine.batch_wait_timeout_s)
+            self._generate_batched.set_max_batch_size(engine_config.max_batch_size)
+            self._generate_batched.set_batch_wait_timeout_s(engine_config.batch_wait_timeout_s)
         await self.engine.start()
         await self._warm_up()
-        logger.info("pool %s ready: %s on %s", pool_name, config.display_name, config.engine.kind)
+        logger.info("pool %s ready: %s on %s", pool_name, model_name, engine_config.kind)
 
     async def _warm_up(self) -> None:
         warm_up = PoolRequest(request_id=f"warmup-{uuid.uuid4().hex[:8]}", max_tokens=1, messages=[{"role": "user", "content": "Hi"}])
@@ -106,8 +108,8 @@ class LLMPool:
         return {
             "pid": os.getpid(),
             "pool": self.pool_name,
-            "model": self.config.display_name,
-            "engine": self.config.engine.kind,
+            "model": self.model_name,
+            "engine": self.engine_config.kind,
             "max_model_len": self.max_model_len,
         }
 

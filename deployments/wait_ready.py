@@ -31,8 +31,17 @@ def deployment_states(dashboard: str) -> tuple[str, dict[str, str], str]:
     if not apps:
         return "NOT_DEPLOYED", {}, ""
     app = next(iter(apps.values()))
-    states = {name: d.get("status", "?") for name, d in (app.get("deployments") or {}).items()}
+    states = {name: _describe(d) for name, d in (app.get("deployments") or {}).items()}
     return app.get("status", "?"), states, app.get("message", "")
+
+
+def _describe(deployment: dict) -> str:
+    """'HEALTHY' plus the deployment's own scaling range, e.g. 'HEALTHY (autoscaling 1-2)'."""
+    config = deployment.get("deployment_config") or {}
+    scaling = config.get("autoscaling_config")
+    if scaling:
+        return f"{deployment.get('status', '?')} (autoscaling {scaling.get('min_replicas')}-{scaling.get('max_replicas')})"
+    return f"{deployment.get('status', '?')} ({config.get('num_replicas', '?')} replicas)"
 
 
 def wait(dashboard: str, api: str, timeout_s: float) -> int:
@@ -52,7 +61,7 @@ def wait(dashboard: str, api: str, timeout_s: float) -> int:
         if status == "DEPLOY_FAILED":
             print(f"deploy failed: {message}", file=sys.stderr)
             return 1
-        if status == "RUNNING" and states and all(s == "HEALTHY" for s in states.values()):
+        if status == "RUNNING" and states and all(s.startswith("HEALTHY") for s in states.values()):
             try:
                 if httpx.get(f"{api}/healthz", timeout=5).status_code == 200:
                     print(f"\nReady in {time.monotonic() - started:.0f} s.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import os
 import socket
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ def integration_app_args(model_dir: Path) -> dict[str, Any]:
     and two API keys (two tenants)."""
     args = copy.deepcopy(serve_config_args())
     args["ingress"]["api_keys"] = dict(API_KEYS)
+    args["pools"]["small"]["engine"]["model"] = str(model_dir)  # wherever LLM_SERVE_CACHE put it
     args["pools"]["large"]["engine"] = {
         "kind": "transformers",
         "model": str(model_dir),
@@ -49,40 +51,61 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+POOL_DEPLOYMENTS = {"SmallPool": "small", "LargePool": "large"}
+
+
 class DeployedApp:
-    """The session's application. `reconfigured(...)` redeploys it with changed args for the duration
-    of a `with` block; Serve then restarts only the deployments whose arguments changed (normally just
-    the Ingress), so the model pools keep running."""
+    """The session's application, deployed the way `serve deploy serve_config.yaml` does it: the config
+    (with the test's args) goes to the Serve controller, which imports `deployments.app:build_app`.
 
-    def __init__(self, url: str, args: dict[str, Any], metrics_url: str):
-        self.url, self.args, self.metrics_url = url, args, metrics_url
+    `reconfigured(...)` changes it for the length of a `with` block the way an operator would without
+    reloading models: the Ingress's `user_config` (live policies and timeouts) and deployment options in
+    the config's `deployments:` section. Changing `args` instead would restart every replica."""
 
-    def deploy(self, args: dict[str, Any]) -> None:
+    def __init__(self, url: str, args: dict[str, Any], metrics_url: str, http_options: dict[str, Any]):
+        self.url, self.args, self.metrics_url, self.http_options = url, args, metrics_url, http_options
+
+    def _serve_config(self, ingress_user_config: dict[str, Any], deployment_options: dict[str, dict[str, Any]]) -> dict:
+        config = copy.deepcopy(serve_config_file())
+        config["http_options"] = self.http_options
+        app = config["applications"][0]
+        app["args"] = self.args
+        # Every override is always present (at its base value when not overridden), so restoring is
+        # an explicit change back rather than a removal Serve might not act on.
+        app["deployments"] = [{"name": "Ingress", "user_config": ingress_user_config}]
+        for name, pool in POOL_DEPLOYMENTS.items():
+            base = self.args["pools"][pool]["deployment"]
+            options = {"max_ongoing_requests": base["max_ongoing_requests"], "max_queued_requests": base["max_queued_requests"]}
+            app["deployments"].append({"name": name, **options, **deployment_options.get(name, {})})
+        return config
+
+    def deploy(self, ingress_user_config: dict | None = None, deployment_options: dict | None = None, timeout_s: float = 900) -> None:
         from ray import serve
+        from ray.serve.schema import ServeDeploySchema
 
-        from deployments.app import build_app
-
-        logging_config = serve_config_file()["logging_config"]  # as `serve deploy` would apply it
-        serve.run(build_app(args), name="llm", route_prefix="/", logging_config=logging_config)
+        config = self._serve_config(ingress_user_config or {}, deployment_options or {})
+        previous = serve.status().applications.get("llm")
+        previous_deploy_time = previous.last_deployed_time_s if previous else None
+        serve.context._connect().deploy_apps(ServeDeploySchema.model_validate(config))
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            app = serve.status().applications.get("llm")
+            if app is not None and app.last_deployed_time_s != previous_deploy_time:
+                if app.status == "DEPLOY_FAILED":
+                    raise RuntimeError(f"deploy failed: {app.message}")
+                healthy = all(d.status == "HEALTHY" for d in app.deployments.values())
+                if app.status == "RUNNING" and app.deployments and healthy:
+                    return
+            time.sleep(0.5)
+        raise TimeoutError(f"application not RUNNING after {timeout_s:.0f} s")
 
     @contextmanager
-    def reconfigured(self, **sections: dict[str, Any]):
-        changed = copy.deepcopy(self.args)
-        for section, values in sections.items():
-            _deep_update(changed[section], values)
-        self.deploy(changed)
+    def reconfigured(self, ingress_user_config: dict | None = None, deployment_options: dict | None = None):
+        self.deploy(ingress_user_config, deployment_options)
         try:
             yield self
         finally:
-            self.deploy(self.args)
-
-
-def _deep_update(target: dict, values: dict) -> None:
-    for key, value in values.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            _deep_update(target[key], value)
-        else:
-            target[key] = value
+            self.deploy()
 
 
 @pytest.fixture(scope="session")
@@ -97,9 +120,12 @@ def deployed_app(model_dir: Path):
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     ray.init(address="local", num_cpus=8, include_dashboard=False, log_to_driver=False, _metrics_export_port=metrics_port)
     try:
-        serve.start(http_options={"host": "127.0.0.1", "port": port})
-        app = DeployedApp(f"http://127.0.0.1:{port}", integration_app_args(model_dir), f"http://127.0.0.1:{metrics_port}/metrics")
-        app.deploy(app.args)
+        http_options = {"host": "127.0.0.1", "port": port}
+        serve.start(http_options=http_options)
+        app = DeployedApp(
+            f"http://127.0.0.1:{port}", integration_app_args(model_dir), f"http://127.0.0.1:{metrics_port}/metrics", http_options
+        )
+        app.deploy()
         yield app
     finally:
         serve.shutdown()

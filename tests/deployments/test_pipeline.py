@@ -64,7 +64,7 @@ def test_classify_bad_input(client, body):
 
 
 def test_classifier_over_time_budget_falls_back(deployed_app, client):
-    with deployed_app.reconfigured(classifier={"timeout_s": 0.000001, "fallback_pool": "large"}):
+    with deployed_app.reconfigured({"classifier": {"timeout_s": 0.000001, "fallback_pool": "large"}}):
         response = _chat(client, [{"role": "user", "content": EASY}], max_tokens=4)
     assert response.status_code == 200
     assert response.headers["x-route"] == "large"
@@ -110,7 +110,7 @@ def test_annotate_policy_keeps_the_answer(client):
 
 
 def test_block_policy_replaces_the_answer_with_a_refusal(deployed_app, client):
-    with deployed_app.reconfigured(fact_checker={"policy": {"small": "block", "large": "block"}}):
+    with deployed_app.reconfigured({"fact_checker": {"policy": {"small": "block", "large": "block"}}}):
         response = _chat(client, REPEAT_FALSEHOOD, model="small")
     body = response.json()
     assert response.headers["x-validation"] == "contradicted"
@@ -129,7 +129,7 @@ def test_streaming_verdict_is_the_last_event_before_done(client):
 
 
 def test_validator_over_time_budget_fails_open(deployed_app, client):
-    with deployed_app.reconfigured(fact_checker={"timeout_s": 0.000001}):
+    with deployed_app.reconfigured({"fact_checker": {"timeout_s": 0.000001}}):
         response = _chat(client, REPEAT_FALSEHOOD, model="small")
     assert response.status_code == 200
     assert response.headers["x-validation"] == "skipped"
@@ -137,7 +137,7 @@ def test_validator_over_time_budget_fails_open(deployed_app, client):
 
 
 def test_validator_fail_closed_refuses(deployed_app, client):
-    with deployed_app.reconfigured(fact_checker={"timeout_s": 0.000001, "fail_closed": True}):
+    with deployed_app.reconfigured({"fact_checker": {"timeout_s": 0.000001, "fail_closed": True}}):
         response = _chat(client, [{"role": "user", "content": "What is the capital of France?"}], model="small")
     assert response.status_code == 503
     assert response.headers["retry-after"]

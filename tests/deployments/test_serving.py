@@ -167,3 +167,20 @@ def test_missing_or_wrong_api_key_is_a_401(deployed_app):
 def test_replicas_recover_after_bad_input(client):
     """Bad requests leave nothing broken: a good request still succeeds afterwards."""
     assert _chat(client, model="small").status_code == 200
+
+
+def test_saturated_pool_answers_503_with_retry_after(deployed_app, client):
+    """Overload is refused quickly with 503 + Retry-After (Serve's max_queued_requests), never a hang."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = {"model": "small", "messages": [{"role": "user", "content": "Write a story about a fox."}], "max_tokens": 48}
+    with deployed_app.reconfigured(deployment_options={"SmallPool": {"max_ongoing_requests": 1, "max_queued_requests": 1}}):
+        with ThreadPoolExecutor(max_workers=8) as threads:
+            responses = list(threads.map(lambda _: client.post("/v1/chat/completions", json=body, headers=NO_CACHE), range(8)))
+    statuses = sorted(r.status_code for r in responses)
+    assert 200 in statuses and 503 in statuses, statuses
+    assert set(statuses) == {200, 503}, statuses
+    for response in responses:
+        if response.status_code == 503:
+            assert int(response.headers["retry-after"]) > 0
+            assert response.json()["error"]["code"] == "overloaded"
