@@ -285,6 +285,7 @@ class Ingress:
             if cache_query is not None:
                 hit = await self._cache_lookup(cache_query, record)
                 if hit is not None:
+                    streaming = request.stream  # a replayed stream records itself when it ends
                     return self._cached_response(request, hit, record)
 
             await self._route(request, record)

@@ -311,7 +311,7 @@ def periodictable_rows() -> Iterator[FactRow]:
 
     source = f"periodictable {periodictable.__version__}"
     for element in periodictable.elements:
-        if element.number == 0:  # the library's placeholder "neutron"
+        if element.number == 0:  # periodictable lists the neutron as element 0; not an element
             continue
         name = element.name.capitalize()
         yield FactRow(subject=name, aliases=[element.symbol], kind="element")

@@ -44,21 +44,36 @@ def _ingress_log_lines() -> list[str]:
     return [line for path in serve_logs.glob("replica_llm_Ingress_*.log") for line in path.read_text().splitlines()]
 
 
+def _summaries_for(request_id: str) -> list[dict]:
+    import json
+
+    deadline = time.monotonic() + 30  # the log file is written asynchronously
+    while time.monotonic() < deadline:
+        summaries = [json.loads(line) for line in _ingress_log_lines() if request_id in line and "request_summary" in line]
+        if summaries:
+            time.sleep(2)  # a duplicate line would be written right after the first
+            return [json.loads(line) for line in _ingress_log_lines() if request_id in line and "request_summary" in line]
+        time.sleep(1)
+    return []
+
+
 def test_one_json_summary_line_per_request(deployed_app, client):
     import json
 
     response = client.post("/v1/chat/completions", json={"model": "small", "messages": [{"role": "user", "content": "Name a color."}],
                                                          "max_tokens": 8, "temperature": 0}, headers={"cache-control": "no-cache"})
-    request_id = response.headers["x-request-id"]
-    deadline = time.monotonic() + 30  # the log file is written asynchronously
-    summaries = []
-    while not summaries and time.monotonic() < deadline:
-        for line in _ingress_log_lines():
-            if request_id in line and "request_summary" in line:
-                summaries.append(json.loads(line))
-        if not summaries:
-            time.sleep(1)
+    summaries = _summaries_for(response.headers["x-request-id"])
     assert len(summaries) == 1, "exactly one summary line per request"
     flat = json.dumps(summaries[0])
     for field in ("tenant-a", '"small"', "completion_tokens", "stages_ms", "validation", "cache"):
         assert field in flat, f"{field} missing from the summary line"
+
+
+def test_streamed_cache_hit_is_recorded_once(deployed_app, client):
+    body = {"model": "small", "messages": [{"role": "user", "content": "What is the capital of France?"}], "max_tokens": 24, "temperature": 0}
+    client.post("/v1/chat/completions", json=body)  # stored (a supported, complete answer)
+    with client.stream("POST", "/v1/chat/completions", json={**body, "stream": True}) as response:
+        assert response.headers["x-cache"] == "exact"
+        request_id = response.headers["x-request-id"]
+        response.read()
+    assert len(_summaries_for(request_id)) == 1
