@@ -197,3 +197,31 @@ def test_sampled_requests_are_not_cached(client):
     question = [{"role": "user", "content": "Suggest a name for a dog."}]
     _chat(client, question, headers={}, model="small", temperature=0.9)
     assert _chat(client, question, headers={}, model="small", temperature=0.9).headers["x-cache"] == "miss"
+
+
+def test_classifier_replica_killed_falls_back_and_recovers(deployed_app, client):
+    """The classifier deployment's only replica dies: requests still succeed on the fallback pool."""
+    import time
+
+    import ray
+    from ray import serve
+
+    replicas = [a for a in ray.util.list_named_actors(all_namespaces=True) if "ComplexityClassifier" in a["name"]]
+    assert replicas, "the classifier replica is a named Serve actor"
+    for actor in replicas:
+        ray.kill(ray.get_actor(actor["name"], namespace=actor["namespace"]), no_restart=True)
+
+    response = _chat(client, [{"role": "user", "content": HARD}], max_tokens=4)
+    assert response.status_code == 200
+    assert response.headers["x-route-fallback"] == "classifier-unavailable"
+    assert response.headers["x-route"] == deployed_app.args["classifier"]["fallback_pool"]
+
+    deadline = time.monotonic() + 120  # Serve replaces the dead replica; leave the graph whole
+    while time.monotonic() < deadline:
+        classifier = serve.status().applications["llm"].deployments["ComplexityClassifier"]
+        if classifier.status == "HEALTHY" and classifier.replica_states.get("RUNNING", 0) >= 1:
+            decision = client.post("/v1/classify", json={"prompt": HARD})
+            if decision.status_code == 200:
+                break
+        time.sleep(1)
+    assert client.post("/v1/classify", json={"prompt": HARD}).json()["route"] == "large"
