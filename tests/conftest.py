@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import os
-import socket
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 
 from deployments.config import serve_config_args, serve_config_file
+from tests.ports import free_port
 
 
 @pytest.fixture(scope="session")
@@ -44,11 +44,6 @@ def integration_app_args(model_dir: Path) -> dict[str, Any]:
         section["deployment"]["autoscaling_config"] = {"min_replicas": 1, "max_replicas": 1}
     return args
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 POOL_DEPLOYMENTS = {"SmallPool": "small", "LargePool": "large"}
@@ -114,7 +109,7 @@ def deployed_app(model_dir: Path):
     import ray
     from ray import serve
 
-    port, metrics_port = _free_port(), _free_port()
+    port, metrics_port = free_port(), free_port()
     os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
     # A private cluster needs no token; without this Ray 2.60 writes ~/.ray/auth_token as a side effect.
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from cache import CacheQuery
+from tests.ports import free_port
 
 
 class ManualClock:
@@ -59,18 +60,13 @@ def _make_response(content: str, finish_reason: str = "stop") -> dict:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 class RedisServer:
     """A throwaway redis-server without persistence, which tests may stop and start again."""
 
     def __init__(self, workdir: Path):
         self.workdir = workdir
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
 

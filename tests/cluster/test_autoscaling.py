@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 pytestmark = pytest.mark.integration
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -38,11 +40,6 @@ NOT_EXERCISED = {
     "ray_llm_cache_entries", "ray_llm_cache_bytes", "ray_llm_cache_evictions_total", "ray_llm_cache_backend_bypassed_total",
 }
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _free_port_block(size: int = 300) -> int:
@@ -71,8 +68,8 @@ def local_cluster(request):
     env = {
         **os.environ,
         "LOCAL_CLUSTER_DIR": cluster_dir,
-        "LOCAL_CLUSTER_GCS_PORT": str(_free_port()),
-        "LOCAL_CLUSTER_DASHBOARD_PORT": str(_free_port()),
+        "LOCAL_CLUSTER_GCS_PORT": str(free_port()),
+        "LOCAL_CLUSTER_DASHBOARD_PORT": str(free_port()),
         "LOCAL_CLUSTER_PORT_BASE": str(_free_port_block()),
     }
     try:
@@ -105,7 +102,7 @@ def format_timeline(timeline: list[dict]) -> str:
 def test_small_pool_scales_out_and_back_while_large_pool_stays_at_minimum(local_cluster, model_dir, capsys):
     run = subprocess.run(
         [sys.executable, str(DRIVER), "--address", local_cluster, "--model-dir", str(model_dir),
-         "--http-port", str(_free_port())],
+         "--http-port", str(free_port())],
         cwd=REPO_ROOT,  # the replicas import tests.fakes from the driver's working directory
         env={**os.environ, "RAY_AUTH_MODE": "disabled"},
         capture_output=True,
