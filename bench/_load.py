@@ -31,10 +31,7 @@ class LevelResult:
         return [s for s in self.samples if s.status == 200]
 
     def percentile(self, attr: str, q: float) -> float:
-        values = sorted(getattr(s, attr) for s in self.ok())
-        if not values:
-            return float("nan")
-        return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+        return percentile([getattr(s, attr) for s in self.ok()], q)
 
     @property
     def tokens_per_s(self) -> float:
