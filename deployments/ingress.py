@@ -98,7 +98,6 @@ class Generation:
 
 def _api_error_for(error: Exception, retry_after_s: int) -> APIError:
     """Map failures from the pools to client-facing errors: client mistakes are 4xx, capacity 503."""
-    retry = {"Retry-After": str(retry_after_s)}
     if isinstance(error, APIError):
         return error
     if isinstance(error, PromptTooLongError):
@@ -106,13 +105,9 @@ def _api_error_for(error: Exception, retry_after_s: int) -> APIError:
         original = getattr(error, "cause", None) or error
         return APIError(400, str(original), param="messages", code="context_length_exceeded")
     if isinstance(error, BackPressureError):
-        return APIError(
-            503, "The model pool is at capacity; retry shortly.", type="server_error", code="overloaded", headers=retry
-        )
+        return APIError.unavailable("The model pool is at capacity; retry shortly.", "overloaded", retry_after_s)
     if isinstance(error, (DeploymentUnavailableError, RayActorError, EngineDeadError)):
-        return APIError(
-            503, "The model pool is unavailable; retry shortly.", type="server_error", code="unavailable", headers=retry
-        )
+        return APIError.unavailable("The model pool is unavailable; retry shortly.", "unavailable", retry_after_s)
     logger.error("unexpected error from a model pool: %r", error)
     return APIError(500, "Internal error while generating.", type="server_error", code="internal_error")
 
@@ -181,7 +176,6 @@ class Ingress:
         self.fact_checker = fact_checker
         self.cache = cache
         self.metrics = AppMetrics()
-        self.retry_after_s = config.ingress.retry_after_s
 
     def reconfigure(self, user_config: dict[str, Any] | None) -> None:
         """Live overrides of the ingress-side config (policies, timeouts, fallback pool, API keys …) from
@@ -199,7 +193,10 @@ class Ingress:
             for name, values in overrides.items()
         }
         self.config = self.base_config.model_copy(update=sections)
-        self.retry_after_s = self.config.ingress.retry_after_s
+
+    @property
+    def retry_after_s(self) -> int:
+        return self.config.ingress.retry_after_s
 
     # ---- endpoints ----------------------------------------------------------------------------
 
@@ -249,8 +246,9 @@ class Ingress:
         try:
             decision = await self.classifier.classify.remote(request.plain_messages())
         except Exception as error:  # noqa: BLE001 - any failure of the classifier deployment
-            raise APIError(503, f"the classifier is unavailable: {type(error).__name__}", type="server_error",
-                           code="unavailable", headers={"Retry-After": str(self.retry_after_s)}) from None
+            raise APIError.unavailable(
+                f"the classifier is unavailable: {type(error).__name__}", "unavailable", self.retry_after_s
+            ) from None
         return JSONResponse(decision)
 
     @app.post("/v1/validate")
@@ -262,8 +260,9 @@ class Ingress:
         try:
             result = await self.fact_checker.check.remote(request.text, request.question)
         except Exception as error:  # noqa: BLE001 - any failure of the fact-checker deployment
-            raise APIError(503, f"the fact checker is unavailable: {type(error).__name__}", type="server_error",
-                           code="unavailable", headers={"Retry-After": str(self.retry_after_s)}) from None
+            raise APIError.unavailable(
+                f"the fact checker is unavailable: {type(error).__name__}", "unavailable", self.retry_after_s
+            ) from None
         return JSONResponse(result)
 
     # ---- the completion pipeline --------------------------------------------------------------
@@ -510,8 +509,9 @@ class Ingress:
                 self._fallback(record, "fact_checker", error)
                 if self.config.fact_checker.fail_closed:
                     record.validation_action = "failed_closed"
-                    raise APIError(503, "The answer could not be validated; retry shortly.", type="server_error",
-                                   code="validation_unavailable", headers={"Retry-After": str(self.retry_after_s)}) from None
+                    raise APIError.unavailable(
+                        "The answer could not be validated; retry shortly.", "validation_unavailable", self.retry_after_s
+                    ) from None
                 record.validation, record.validation_action = "skipped", "failed_open"
                 return None
         record.validation = result["verdict"]

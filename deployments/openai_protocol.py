@@ -32,6 +32,11 @@ class APIError(Exception):
         self.status_code, self.message, self.type, self.param, self.code = status_code, message, type, param, code
         self.headers = headers or {}
 
+    @classmethod
+    def unavailable(cls, message: str, code: str, retry_after_s: int) -> "APIError":
+        """503 with Retry-After: the answer to capacity or dependency failures, never a hang or a 500."""
+        return cls(503, message, type="server_error", code=code, headers={"Retry-After": str(retry_after_s)})
+
     def body(self) -> dict[str, Any]:
         return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}}
 
