@@ -20,7 +20,7 @@ export LLM_SERVE_CACHE ?= $(HOME)/.cache/llm-serve
 # deployments/wait_ready.py all read it from there. (Tests start a private in-process cluster instead.)
 serve stop status bench: export RAY_AUTH_MODE ?= token
 
-.PHONY: help install model kb redis serve stop status test test-unit test-integration bench clean
+.PHONY: help install model kb redis prometheus serve stop status test test-unit test-integration bench clean
 
 help:
 	@echo "make serve   install, prepare the model, start Ray, deploy serve_config.yaml, wait until healthy"
@@ -54,6 +54,11 @@ redis:
 	@command -v redis-server >/dev/null || { echo "==> installing redis-server"; \
 		(apt-get update -qq && apt-get install -y -qq redis-server) || sudo apt-get install -y -qq redis-server; }
 
+# promtool checks and unit-tests the alert rules; the Prometheus server runs the dashboard's queries in a test.
+prometheus:
+	@command -v promtool >/dev/null || { echo "==> installing prometheus (server + promtool)"; \
+		(apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus) || sudo apt-get install -y -qq --no-install-recommends prometheus; }
+
 serve: install model
 	@echo "==> starting Ray"
 	@$(VENV)/bin/ray get-auth-token --generate >/dev/null
@@ -71,13 +76,13 @@ stop:
 	-$(VENV)/bin/serve shutdown -y
 	-$(VENV)/bin/ray stop
 
-test: install model redis
+test: install model redis prometheus
 	$(PY) -m pytest tests -v -p no:cacheprovider
 
 test-unit: install
 	$(PY) -m pytest tests -m "not integration" -q
 
-test-integration: install model redis
+test-integration: install model redis prometheus
 	$(PY) -m pytest tests -m integration -v
 
 bench: install model

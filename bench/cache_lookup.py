@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--skip-embed", action="store_true", help="do not load the model to time embeddings")
     parser.add_argument("--redis-url", help="bench the Redis backend on this server (keys prefixed cachebench)")
+    parser.add_argument("--no-verifier", action="store_true", help="guards only (the lookup path before issue 14)")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
 
@@ -64,11 +65,13 @@ def main() -> None:
     embedder = LookupTableEmbedder()
     if args.redis_url:
         config = CacheConfig(backend="redis", redis_url=args.redis_url, redis_key_prefix="cachebench",
-                             max_bytes=4 * 1024**3, redis_timeout_s=5.0, redis_retry_interval_s=10.0)
+                             max_bytes=4 * 1024**3, redis_timeout_s=5.0, redis_retry_interval_s=10.0,
+                             verifier_enabled=not args.no_verifier)
         store = ResponseCacheStore(config, embedder=embedder)
         store.clear()
     else:
-        store = ResponseCacheStore(CacheConfig(max_bytes=4 * 1024**3), embedder=embedder)
+        store = ResponseCacheStore(CacheConfig(max_bytes=4 * 1024**3, verifier_enabled=not args.no_verifier),
+                                   embedder=embedder)
     answer = {"object": "chat.completion", "choices": [{"index": 0, "finish_reason": "stop",
                                                         "message": {"role": "assistant", "content": "x" * 300}}]}
     store_times = []
@@ -126,8 +129,21 @@ def main() -> None:
         brute_times.append(time.perf_counter() - started)
     print(f"for comparison, brute-force float32 scan of {args.entries:,} x {DIM}: {percentiles(brute_times)}")
 
+    if not args.no_verifier:  # the verifier alone, on the pairs of the timed hits
+        from cache.verifier import shared_verifier
+
+        verifier = shared_verifier()
+        verify_times = []
+        for n, target in enumerate(targets[:500]):
+            stored = f"Question {target} about topic {topic_of[target]}: how does it work?"
+            probe = f"question {target} about topic {topic_of[target]} - how does it work"
+            started = time.perf_counter()
+            verifier.probability(stored, probe, vectors[target], hit_probes[n])
+            verify_times.append(time.perf_counter() - started)
+        print(f"pair verifier, one candidate pair: {percentiles(verify_times)}")
+
     if not args.skip_embed:
-        from router.embedding import shared_embedder
+        from common.embedding import shared_embedder
 
         model = shared_embedder()
         questions = [f"How do I convert {n} kilometres to miles in my head quickly?" for n in range(100)]

@@ -1,7 +1,8 @@
 """The one app builder: validated config → bound Ray Serve graph.
 
-`serve_config.yaml` points at `deployments.app:build_app` and passes `AppConfig` as `args`.
-"""
+`serve_config.yaml` points at `deployments.app:build_app` and passes `AppConfig` as `args`. Each pool
+version is a Ray Serve LLM `LLMServer` deployment built from Ray's `LLMConfig` (`build_llm_deployment`),
+named `<Pool>Pool:<version>`, with its own autoscaling from `llm_config.deployment_config`."""
 
 from __future__ import annotations
 
@@ -11,17 +12,18 @@ from pydantic import ValidationError
 from ray.serve import Application
 
 from deployments.classifier import ComplexityClassifier
-from deployments.config import AppConfig, load_app_config
+from deployments.config import AppConfig, ModelVersionConfig, load_app_config
 from deployments.fact_checker import FactChecker
 from deployments.ingress import Ingress
-from deployments.pool import LLMPool
 from deployments.response_cache import ResponseCache
-
-POOL_DEPLOYMENT_NAMES = {"small": "SmallPool", "large": "LargePool"}
 
 
 class ConfigError(ValueError):
     """Raised at deploy time with every invalid field named."""
+
+
+def pool_deployment_name(pool: str, version: str) -> str:
+    return f"{pool.capitalize()}Pool:{version}"
 
 
 def build_app(args: dict[str, Any]) -> Application:
@@ -32,13 +34,27 @@ def build_app(args: dict[str, Any]) -> Application:
     return bind_graph(config)
 
 
+def build_pool_version(pool: str, version: str, section: ModelVersionConfig, max_tokens_limit: int) -> Application:
+    """A Ray Serve LLM `LLMServer` deployment for one version of one pool; engines other than vLLM are
+    injected as LLMServer's `engine_cls` (its extension point), so every pool has the same handle methods."""
+    from ray.serve.llm import build_llm_deployment
+    from ray.llm._internal.common.utils.import_utils import load_class
+
+    engine_class = section.engine_class_path
+    return build_llm_deployment(
+        section.ray_llm_config(max_tokens_limit),
+        name_prefix="",
+        bind_kwargs={"engine_cls": load_class(engine_class)} if engine_class else None,
+        override_serve_options={"name": pool_deployment_name(pool, version)},
+    )
+
+
 def bind_graph(config: AppConfig) -> Application:
-    pools = {
-        name: LLMPool.options(name=POOL_DEPLOYMENT_NAMES[name], **pool.deployment.serve_options()).bind(
-            name, pool.engine, pool.display_name
-        )
-        for name, pool in config.pools.items()
-    }
+    pools = {}
+    for name, pool in config.pools.items():
+        # One handle per pool for now: the stable version (traffic splits between versions: rollout/).
+        version = pool.stable_version
+        pools[name] = build_pool_version(name, version, pool.versions[version], pool.max_tokens_limit)
     classifier = fact_checker = cache = None
     if config.classifier.enabled:
         section = config.classifier
@@ -49,6 +65,4 @@ def bind_graph(config: AppConfig) -> Application:
         fact_checker = FactChecker.options(**config.fact_checker.deployment.serve_options()).bind(config.fact_checker.checker)
     if config.cache.enabled:
         cache = ResponseCache.options(**config.cache.deployment.serve_options()).bind(config.cache.cache)
-    return Ingress.options(**config.ingress.deployment.serve_options()).bind(
-        config, pools["small"], pools["large"], classifier, fact_checker, cache
-    )
+    return Ingress.options(**config.ingress.deployment.serve_options()).bind(config, pools, classifier, fact_checker, cache)

@@ -8,67 +8,15 @@ Ray prefixes every name with `ray_` in the Prometheus export (counters also get 
 from __future__ import annotations
 
 import logging
-import time
-from dataclasses import asdict, dataclass, field
 
 from ray.serve.metrics import Counter, Gauge, Histogram
+
+from pipeline import APIError, Trace
 
 logger = logging.getLogger("ray.serve")
 
 LATENCY_BOUNDARIES_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 60000]
 STAGES = ("cache", "classify", "generate", "validate", "total")
-
-
-@dataclass
-class RequestRecord:
-    """What happened to one request; filled in stage by stage by the ingress."""
-
-    request_id: str
-    tenant: str = "default"
-    endpoint: str = ""
-    requested_model: str = ""
-    route: str = ""  # small | large
-    route_reason: str = ""  # forced | classifier | default | fallback
-    complexity_score: float | None = None
-    stream: bool = False
-    cache: str = "miss"  # miss | exact | semantic | bypass
-    validation: str = "skipped"  # supported | contradicted | unverified | skipped
-    validation_action: str = "none"  # none | annotated | escalated | blocked | failed_open | failed_closed
-    escalated: bool = False
-    status: int = 200
-    error_code: str | None = None
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-    ttft_ms: float | None = None
-    stages_ms: dict[str, float] = field(default_factory=dict)
-    started: float = field(default_factory=time.perf_counter)
-
-    def timed(self, stage: str) -> "_StageTimer":
-        return _StageTimer(self, stage)
-
-    def finish(self) -> None:
-        self.stages_ms["total"] = (time.perf_counter() - self.started) * 1000
-
-    def summary(self) -> dict:
-        data = asdict(self)
-        data.pop("started")
-        data["stages_ms"] = {k: round(v, 2) for k, v in self.stages_ms.items()}
-        data["cost_usd"] = round(self.cost_usd, 8)
-        return data
-
-
-class _StageTimer:
-    def __init__(self, record: RequestRecord, stage: str):
-        self.record, self.stage = record, stage
-
-    def __enter__(self) -> "_StageTimer":
-        self.started = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        elapsed = (time.perf_counter() - self.started) * 1000
-        self.record.stages_ms[self.stage] = self.record.stages_ms.get(self.stage, 0.0) + elapsed
 
 
 class AppMetrics:
@@ -104,10 +52,16 @@ class AppMetrics:
             tag_keys=("component", "reason"),
         )
 
-    def record(self, record: RequestRecord) -> None:
+    def refused(self, endpoint: str, error: APIError) -> None:
+        """A request refused before the pipeline (unparseable body): counted, no summary line."""
+        self.requests.inc(tags={"route": "none", "route_reason": "none", "status": str(error.status_code), "endpoint": endpoint})
+
+    def record(self, record: Trace) -> None:
         route = record.route or "none"
         self.requests.inc(tags={"route": route, "route_reason": record.route_reason or "none",
                                 "status": str(record.status), "endpoint": record.endpoint})
+        for component, reason in record.failures:
+            self.fallback(component, reason)
         for stage, ms in record.stages_ms.items():
             self.stage_latency.observe(ms, tags={"stage": stage, "route": route})
         if record.ttft_ms is not None:
@@ -120,7 +74,7 @@ class AppMetrics:
         self.cache_results.inc(tags={"result": record.cache})
         if record.validation != "skipped" or record.validation_action != "none":
             self.validations.inc(tags={"verdict": record.validation, "action": record.validation_action, "route": route})
-        if record.escalated:
+        if record.escalated_from:
             self.escalations.inc()
         # With Serve's JSON log encoding (serve_config.yaml) this is one JSON line per request, the
         # summary's fields next to Serve's own (deployment, replica, request_id).

@@ -9,7 +9,7 @@ from ray import serve
 
 from cache import CacheConfig, CacheQuery, ResponseCacheStore
 from deployments.metrics import CacheStoreMetrics
-from router.embedding import shared_embedder
+from common.embedding import shared_embedder
 
 logger = logging.getLogger("ray.serve")
 

@@ -1,15 +1,9 @@
-"""The engine interface every model pool talks to.
-
-A pool turns an OpenAI request into a `GenerationRequest` (chat template applied, prompt tokenized,
-limits checked) and reads back a stream of `GenerationChunk`s. Engines differ in how they batch:
-vLLM batches continuously inside its own scheduler; the transformers engine decodes a batch that the
-caller assembles (the pool uses Ray Serve's `@serve.batch` for that).
-"""
+"""The transformers engine's request and chunk types (engines/transformers_openai.py turns OpenAI
+requests into these and the chunks back into OpenAI responses)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import AsyncIterator, Protocol, runtime_checkable
 
 
 @dataclass
@@ -36,30 +30,3 @@ class GenerationChunk:
 
 class EngineDeadError(RuntimeError):
     """The engine can no longer generate; the replica must be replaced."""
-
-
-@runtime_checkable
-class StreamingEngine(Protocol):
-    """An engine that schedules concurrent requests itself (vLLM)."""
-
-    async def start(self) -> None: ...
-
-    def generate(self, request: GenerationRequest) -> AsyncIterator[GenerationChunk]: ...
-
-    async def check_health(self) -> None: ...
-
-    async def shutdown(self) -> None: ...
-
-
-@runtime_checkable
-class BatchEngine(Protocol):
-    """An engine that decodes a batch the caller assembled (transformers). Each step yields one entry
-    per request: a chunk, or None once that request has finished."""
-
-    async def start(self) -> None: ...
-
-    def generate_batch(self, requests: list[GenerationRequest]) -> AsyncIterator[list[GenerationChunk | None]]: ...
-
-    async def check_health(self) -> None: ...
-
-    async def shutdown(self) -> None: ...

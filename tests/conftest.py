@@ -33,20 +33,22 @@ def integration_app_args(model_dir: Path) -> dict[str, Any]:
     and two API keys (two tenants)."""
     args = copy.deepcopy(serve_config_args())
     args["ingress"]["api_keys"] = dict(API_KEYS)
-    args["pools"]["small"]["engine"]["model"] = str(model_dir)  # wherever LLM_SERVE_CACHE put it
-    args["pools"]["large"]["engine"] = {
-        "kind": "transformers",
-        "model": str(model_dir),
-        "engine_kwargs": {"max_model_len": 2048},
-        "max_batch_size": 4,
-    }
-    for section in [args["ingress"], args["classifier"], args["fact_checker"], *args["pools"].values()]:
+    small = args["pools"]["small"]["versions"]["v1"]["llm_config"]
+    small["model_loading_config"]["model_source"] = str(model_dir)  # wherever LLM_SERVE_CACHE put it
+    large = args["pools"]["large"]["versions"]["v1"]
+    large["engine"] = "transformers"
+    large["llm_config"]["model_loading_config"]["model_source"] = str(model_dir)
+    large["llm_config"]["engine_kwargs"] = {"max_model_len": 2048}
+    large["llm_config"]["experimental_configs"] = {"transformers": {"max_batch_size": 4}}
+    for section in [args["ingress"], args["classifier"], args["fact_checker"]]:
         section["deployment"]["autoscaling_config"] = {"min_replicas": 1, "max_replicas": 1}
+    for pool in args["pools"].values():
+        for version in pool["versions"].values():
+            version["llm_config"]["deployment_config"]["autoscaling_config"] = {"min_replicas": 1, "max_replicas": 1}
     return args
 
 
-
-POOL_DEPLOYMENTS = {"SmallPool": "small", "LargePool": "large"}
+POOL_DEPLOYMENTS = {"SmallPool:v1": ("small", "v1"), "LargePool:v1": ("large", "v1")}
 
 
 class DeployedApp:
@@ -68,8 +70,8 @@ class DeployedApp:
         # Every override is always present (at its base value when not overridden), so restoring is
         # an explicit change back rather than a removal Serve might not act on.
         app["deployments"] = [{"name": "Ingress", "user_config": ingress_user_config}]
-        for name, pool in POOL_DEPLOYMENTS.items():
-            base = self.args["pools"][pool]["deployment"]
+        for name, (pool, version) in POOL_DEPLOYMENTS.items():
+            base = self.args["pools"][pool]["versions"][version]["llm_config"]["deployment_config"]
             options = {"max_ongoing_requests": base["max_ongoing_requests"], "max_queued_requests": base["max_queued_requests"]}
             app["deployments"].append({"name": name, **options, **deployment_options.get(name, {})})
         return config

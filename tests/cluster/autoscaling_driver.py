@@ -28,8 +28,10 @@ import ray  # noqa: E402
 from ray import serve  # noqa: E402
 from ray.serve._private.common import ReplicaState  # noqa: E402
 
-from deployments.app import POOL_DEPLOYMENT_NAMES, build_app  # noqa: E402
+from deployments.app import build_app, pool_deployment_name  # noqa: E402
 from deployments.config import serve_config_args  # noqa: E402
+
+POOL_DEPLOYMENTS = {pool: pool_deployment_name(pool, "v1") for pool in ("small", "large")}
 
 APP_NAME = "llm"
 POOL_MAX_REPLICAS = 3
@@ -45,13 +47,16 @@ def autoscaling_app_args(model_dir: str, token_latency_s: float, tokens: int) ->
         args[section]["enabled"] = False
     args["ingress"]["deployment"] = {"num_replicas": 1, "max_ongoing_requests": 128, "ray_actor_options": {"num_cpus": 0.1}}
     for name, pool in args["pools"].items():
-        pool["engine"] = {
-            "kind": "custom",
-            "engine_class": "tests.fakes:FixedLatencyEngine",
-            "model": model_dir,  # the pool loads its tokenizer from here
-            "engine_kwargs": {"latency_s": token_latency_s, "tokens": tokens},
-        }
-        pool["deployment"] = {
+        version = pool["versions"]["v1"]
+        version["engine"], version["engine_class"] = "custom", "tests.fakes:FixedLatencyEngine"
+        llm_config = version["llm_config"]
+        llm_config["model_loading_config"]["model_source"] = model_dir  # the engine loads its tokenizer from here
+        llm_config["engine_kwargs"] = {"max_model_len": 2048}
+        llm_config["experimental_configs"] = {"fixed_latency": {"latency_s": token_latency_s, "tokens": tokens}}
+        llm_config.pop("runtime_env", None)
+        # Each replica: its actor plus one engine bundle, pinned to the pool's node by a custom resource.
+        llm_config["placement_group_config"] = {"bundles": [{"CPU": 0.5}]}
+        llm_config["deployment_config"] = {
             "autoscaling_config": {
                 "min_replicas": 1,
                 "max_replicas": POOL_MAX_REPLICAS,
@@ -66,7 +71,7 @@ def autoscaling_app_args(model_dir: str, token_latency_s: float, tokens: int) ->
             "max_queued_requests": 64,
             "health_check_period_s": 2,
             "graceful_shutdown_timeout_s": 2,
-            "ray_actor_options": {"num_cpus": 1, "resources": {POOL_NODE_RESOURCE[name]: 1}},
+            "ray_actor_options": {"num_cpus": 0.5, "resources": {POOL_NODE_RESOURCE[name]: 1}},
         }
     return args
 
@@ -79,7 +84,7 @@ def replica_counts() -> dict[str, dict[str, int]]:
     """Per pool: replicas RUNNING, and all the deployment has (starting, running, stopping, ...)."""
     deployments = serve.status().applications[APP_NAME].deployments
     counts = {}
-    for pool, deployment_name in POOL_DEPLOYMENT_NAMES.items():
+    for pool, deployment_name in POOL_DEPLOYMENTS.items():
         states = deployments[deployment_name].replica_states
         counts[pool] = {"running": states.get(ReplicaState.RUNNING, 0), "all": sum(states.values())}
     return counts
@@ -95,7 +100,7 @@ def replica_placement() -> dict[str, list[list[str]]]:
         if node["Alive"]
     }
     placement = {}
-    for pool, deployment_name in POOL_DEPLOYMENT_NAMES.items():
+    for pool, deployment_name in POOL_DEPLOYMENTS.items():
         actors = list_actors(filters=[("class_name", "=", f"ServeReplica:{APP_NAME}:{deployment_name}"), ("state", "=", "ALIVE")])
         placement[pool] = [node_resources.get(actor.node_id, []) for actor in actors]
     return placement

@@ -143,8 +143,11 @@ def test_each_pool_has_one_gpu_worker_group_that_fits_its_replicas(rayservice):
 
     pools = load_yaml(REPO_ROOT / "serve_config.gpu.yaml")["applications"][0]["args"]["pools"]
     for pool_name, pool in pools.items():
-        actor = pool["deployment"]["ray_actor_options"]
-        autoscaling = pool["deployment"]["autoscaling_config"]
+        llm_config = pool["versions"][next(iter(pool["versions"]))]["llm_config"]
+        bundles = llm_config["placement_group_config"]["bundles"]  # STRICT_PACK: one replica's bundles on one node
+        needs_gpus, needs_cpus = sum(b.get("GPU", 0) for b in bundles), sum(b.get("CPU", 0) for b in bundles)
+        accelerator = llm_config["accelerator_type"]
+        autoscaling = llm_config["deployment_config"]["autoscaling_config"]
         fitting = []
         for name, group in groups(rayservice).items():
             if name == "head":
@@ -152,8 +155,8 @@ def test_each_pool_has_one_gpu_worker_group_that_fits_its_replicas(rayservice):
             limits = group["template"]["spec"]["containers"][0]["resources"]["limits"]
             gpus, cpus = int(limits.get("nvidia.com/gpu", 0)), int(limits["cpu"])
             custom = _get_custom_resources({}, group["rayStartParams"], name)
-            if gpus >= actor["num_gpus"] and cpus >= actor["num_cpus"] and custom.get(f"accelerator_type:{actor['accelerator_type']}"):
-                fitting.append((name, group, gpus // actor["num_gpus"]))
+            if gpus >= needs_gpus and cpus >= needs_cpus and custom.get(f"accelerator_type:{accelerator}"):
+                fitting.append((name, group, gpus // needs_gpus))
         assert len(fitting) == 1, f"pool {pool_name}: worker groups that fit its replicas: {[f[0] for f in fitting]}"
         name, group, replicas_per_pod = fitting[0]
         assert group["template"]["spec"]["nodeSelector"], f"{name}: GPU pods need a nodeSelector for their GPU type"

@@ -1,54 +1,53 @@
-"""The fixed-latency test engine (tests/fakes.py) behaves as the StreamingEngine the pools expect."""
+"""The fixed-latency test engine (tests/fakes.py) answers in OpenAI's shapes like the real engines."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
-from engines import EngineDeadError, EngineConfig, GenerationRequest, StreamingEngine, create_engine
-from tests.fakes import FixedLatencyEngine
+from engines import EngineDeadError
+from tests.fakes import FixedLatencyServer
 
 
-def collect(engine: FixedLatencyEngine, max_tokens: int) -> list:
-    async def run():
-        return [chunk async for chunk in engine.generate(GenerationRequest("r1", [1, 2, 3], max_tokens=max_tokens))]
+def _request(max_tokens: int, stream: bool = False):
+    from vllm.entrypoints.openai.chat_completion.protocol import ChatCompletionRequest
 
-    return asyncio.run(run())
-
-
-def started_engine(**kwargs) -> FixedLatencyEngine:
-    engine = FixedLatencyEngine("/unused", latency_s=0, **kwargs)
-    asyncio.run(engine.start())
-    return engine
+    return ChatCompletionRequest.model_validate(
+        {"model": "fake", "messages": [{"role": "user", "content": "hi"}], "max_tokens": max_tokens, "stream": stream}
+    )
 
 
-def test_is_a_streaming_engine_built_by_the_custom_engine_kind():
-    config = EngineConfig(kind="custom", engine_class="tests.fakes:FixedLatencyEngine", model="/m",
-                          engine_kwargs={"latency_s": 0.5, "tokens": 3})
-    engine = create_engine(config)
-    assert isinstance(engine, StreamingEngine)
-    assert (engine.latency_s, engine.tokens) == (0.5, 3)
+def _run(server, request):
+    async def go():
+        await server.start()
+        return [item async for item in server.chat(request)]
+
+    return asyncio.run(go())
 
 
-def test_yields_its_tokens_then_stops():
-    chunks = collect(started_engine(tokens=4), max_tokens=16)
-    assert [c.completion_tokens for c in chunks] == [1, 2, 3, 4]
-    assert [c.finish_reason for c in chunks] == [None, None, None, "stop"]
-    assert all(c.prompt_tokens == 3 for c in chunks)
+def test_yields_its_tokens_then_stops(model_dir):
+    [response] = _run(FixedLatencyServer(str(model_dir), "fake", latency_s=0, tokens=4), _request(16))
+    assert response.choices[0].message.content == " tok" * 4
+    assert response.choices[0].finish_reason == "stop" and response.usage.completion_tokens == 4
 
 
-def test_max_tokens_cuts_it_short_with_length():
-    chunks = collect(started_engine(tokens=8), max_tokens=2)
-    assert [c.completion_tokens for c in chunks] == [1, 2]
-    assert chunks[-1].finish_reason == "length"
+def test_max_tokens_cuts_it_short_with_length_and_streams(model_dir):
+    events = _run(FixedLatencyServer(str(model_dir), "fake", latency_s=0, tokens=8), _request(2, stream=True))
+    payloads = [json.loads(e[6:]) for e in events if e != "data: [DONE]\n\n"]
+    assert [p["choices"][0].get("finish_reason") for p in payloads][-1] == "length"
+    assert "".join(p["choices"][0]["delta"].get("content") or "" for p in payloads) == " tok" * 2
 
 
-def test_unhealthy_and_refuses_work_after_shutdown():
-    engine = started_engine()
-    asyncio.run(engine.check_health())
-    asyncio.run(engine.shutdown())
-    with pytest.raises(EngineDeadError):
-        asyncio.run(engine.check_health())
-    with pytest.raises(EngineDeadError):
-        collect(engine, max_tokens=1)
+def test_unhealthy_and_refuses_work_after_shutdown(model_dir):
+    server = FixedLatencyServer(str(model_dir), "fake", latency_s=0)
+
+    async def go():
+        await server.start()
+        await server.check_health()
+        await server.shutdown()
+        with pytest.raises(EngineDeadError):
+            await server.check_health()
+
+    asyncio.run(go())

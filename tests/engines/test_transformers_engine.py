@@ -5,12 +5,13 @@ import asyncio
 import pytest
 from transformers import AutoTokenizer
 
-from engines import EngineConfig, GenerationRequest, create_engine
+from engines import GenerationRequest
+from engines.transformers_engine import TransformersEngine
 
 
 @pytest.fixture(scope="module")
 def engine_and_tokenizer(model_dir):
-    engine = create_engine(EngineConfig(kind="transformers", model=str(model_dir)))
+    engine = TransformersEngine(str(model_dir))
     asyncio.run(engine.start())
     return engine, AutoTokenizer.from_pretrained(model_dir)
 

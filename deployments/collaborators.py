@@ -1,0 +1,123 @@
+"""The pipeline's collaborators backed by Ray Serve DeploymentHandles: the pools (Ray Serve LLM
+`LLMServer` deployments, called with vLLM's request models), and the classifier, fact checker and cache
+as plain async callables. Ray's failures become the pipeline's own errors here, nowhere else."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any, AsyncIterator, Awaitable, Callable
+
+from ray.exceptions import RayActorError, RayTaskError
+from ray.serve.exceptions import BackPressureError, DeploymentUnavailableError
+from ray.serve.handle import DeploymentHandle
+from vllm.entrypoints.generate.base.protocol import StreamOptions
+
+from pipeline import APIError, Endpoint, PoolUnavailable
+
+# Ray errors that mean "this pool cannot answer now", as opposed to a bad request.
+_UNAVAILABLE = (DeploymentUnavailableError, RayActorError)
+
+
+def _pool_failure(error: BaseException) -> BaseException:
+    if isinstance(error, BackPressureError):
+        return PoolUnavailable("overloaded", str(error))
+    if isinstance(error, _UNAVAILABLE) or isinstance(getattr(error, "cause", None), _UNAVAILABLE):
+        return PoolUnavailable("unavailable", type(error).__name__)
+    if isinstance(error, RayTaskError) and "EngineDeadError" in str(error):
+        return PoolUnavailable("unavailable", "engine dead")
+    return error
+
+
+def _engine_error(item: Any) -> APIError:
+    """vLLM's ErrorResponse (an OpenAI error with its HTTP status as `code`) as our APIError."""
+    info = item.error
+    status = int(info.code) if str(info.code).isdigit() else 500
+    return APIError(status, info.message, type=info.type, param=getattr(info, "param", None))
+
+
+def _is_error(item: Any) -> bool:
+    return hasattr(item, "error") and not hasattr(item, "choices")
+
+
+class ServePools:
+    """`Pools` over the pools' handles: `handles[pool]` is the LLMServer deployment of that pool."""
+
+    def __init__(self, handles: dict[str, DeploymentHandle]):
+        self.handles = {name: handle.options(stream=True) for name, handle in handles.items()}
+
+    async def complete(self, pool: str, endpoint: Endpoint, request: Any) -> dict[str, Any]:
+        try:
+            async for item in getattr(self.handles[pool], endpoint.handle_method).remote(request):
+                if _is_error(item):
+                    raise _engine_error(item)
+                return item.model_dump()
+        except APIError:
+            raise
+        except Exception as error:  # noqa: BLE001 - mapped to the pipeline's errors
+            raise _pool_failure(error) from None
+        raise PoolUnavailable("unavailable", "the pool returned no response")
+
+    async def stream(self, pool: str, endpoint: Endpoint, request: Any) -> AsyncIterator[dict[str, Any]]:
+        # Continuous usage: every chunk carries the tokens so far, so a cancelled stream is still charged
+        # for what it generated. The pipeline strips it where the client did not ask.
+        request = request.model_copy(update={"stream_options": StreamOptions(include_usage=True, continuous_usage_stats=True)})
+        try:
+            async for item in getattr(self.handles[pool], endpoint.handle_method).remote(request):
+                for event in item if isinstance(item, list) else [item]:
+                    if _is_error(event):
+                        raise _engine_error(event)
+                    for chunk in _sse_payloads(event):
+                        if "error" in chunk and "choices" not in chunk:
+                            error = chunk["error"]
+                            raise APIError(int(error.get("code") or 500) if str(error.get("code", "")).isdigit() else 500,
+                                           error.get("message", "engine error"), type=error.get("type"))
+                        yield chunk
+        except APIError:
+            raise
+        except Exception as error:  # noqa: BLE001 - mapped to the pipeline's errors
+            raise _pool_failure(error) from None
+
+
+def _sse_payloads(event: Any) -> list[dict[str, Any]]:
+    """The JSON payloads of one or more `data: {...}\\n\\n` events ([DONE] dropped; the pipeline ends streams)."""
+    text = event if isinstance(event, str) else f"data: {event.model_dump_json()}\n\n"
+    payloads = []
+    for line in text.split("\n"):
+        if line.startswith("data: ") and line[6:].strip() != "[DONE]":
+            payloads.append(json.loads(line[6:]))
+    return payloads
+
+
+class StaticKeyAuthenticator:
+    """API key -> tenant from the config's `ingress.api_keys`; no keys configured: everyone is 'default'."""
+
+    def __init__(self, keys: dict[str, str]):
+        self.keys = dict(keys)
+
+    async def __call__(self, authorization: str | None) -> str:
+        if not self.keys:
+            return "default"
+        token = (authorization or "").removeprefix("Bearer ").strip()
+        if token not in self.keys:
+            raise APIError(401, "Incorrect API key provided.", type="authentication_error", code="invalid_api_key")
+        return self.keys[token]
+
+
+def handle_callable(handle: DeploymentHandle | None, method: str) -> Callable[..., Awaitable[Any]] | None:
+    """`await f(*args)` calls `handle.method.remote(*args)`; None when the deployment is disabled."""
+    if handle is None:
+        return None
+
+    async def call(*args: Any) -> Any:
+        return await getattr(handle, method).remote(*args)
+
+    return call
+
+
+async def call_with_timeout(response: Any, timeout_s: float | None, what: str, retry_after_s: int) -> Any:
+    """Await a handle response; any failure of the deployment is a 503 with Retry-After."""
+    try:
+        return await asyncio.wait_for(response, timeout_s)
+    except Exception as error:  # noqa: BLE001 - any failure of the deployment
+        raise APIError.unavailable(f"{what} is unavailable: {type(error).__name__}", "unavailable", retry_after_s) from None

@@ -1,0 +1,69 @@
+"""Engines for Ray Serve LLM's `LLMServer` besides its own vLLM engine, plugged in through LLMServer's
+`engine_cls` (its extension point), so every pool deployment has the same handle methods. Thin: the
+work is in engines/ (Ray-free)."""
+
+from __future__ import annotations
+
+from typing import Any, AsyncGenerator
+
+from ray.llm._internal.serve.core.engine.protocol import LLMEngine
+
+from engines.transformers_openai import BadRequest, TransformersOpenAIServer, _error_response
+
+
+class _UnsupportedMixin:
+    """The LLMEngine methods a text-generation pool does not serve answer with a 400."""
+
+    async def _unsupported(self, what: str) -> AsyncGenerator[Any, None]:
+        yield _error_response(BadRequest(f"{what} is not served by this pool's engine"))
+
+    def embeddings(self, request: Any, raw_request_info: Any = None):
+        return self._unsupported("embeddings")
+
+    def transcriptions(self, request: Any, raw_request_info: Any = None):
+        return self._unsupported("transcriptions")
+
+    def score(self, request: Any, raw_request_info: Any = None):
+        return self._unsupported("score")
+
+    async def resolve_lora(self, lora_model: Any) -> None:
+        raise ValueError("LoRA adapters are not supported by this pool's engine")
+
+    def routing_stats(self) -> dict:
+        return {}
+
+    async def reset_prefix_cache(self) -> None:
+        return None
+
+
+class TransformersLLMEngine(_UnsupportedMixin, LLMEngine):
+    """The transformers (torch) engine as a Ray Serve LLM engine. `engine_kwargs`: dtype, max_model_len and
+    override_generation_config.max_new_tokens (the pool's limit, set by the app builder), vLLM's names;
+    `experimental_configs.transformers`: device, max_batch_size, batch_wait_timeout_s."""
+
+    def __init__(self, llm_config: Any):
+        loading = llm_config.model_loading_config
+        kwargs = llm_config.engine_kwargs
+        self.server = TransformersOpenAIServer(
+            loading.model_source or loading.model_id,
+            loading.model_id,
+            max_model_len=kwargs.get("max_model_len"),
+            max_tokens_limit=(kwargs.get("override_generation_config") or {}).get("max_new_tokens"),
+            dtype=kwargs.get("dtype", "auto"),
+            **(llm_config.experimental_configs.get("transformers") or {}),
+        )
+
+    async def start(self) -> None:
+        await self.server.start()
+
+    async def check_health(self) -> None:
+        await self.server.check_health()
+
+    def chat(self, request: Any, raw_request_info: Any = None):
+        return self.server.chat(request)
+
+    def completions(self, request: Any, raw_request_info: Any = None):
+        return self.server.completions(request)
+
+    async def shutdown(self) -> None:
+        await self.server.shutdown()

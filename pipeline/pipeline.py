@@ -1,0 +1,458 @@
+"""`Pipeline`: one request through its stages, Ray-free.
+
+    authenticate -> cache lookup -> route -> generate (failover) -> validate and act -> cache store
+
+Every collaborator is a plain async callable (`Collaborators`), so the whole flow is unit-tested with
+fakes; the Ray Serve ingress wires DeploymentHandles into it. A stage returns values; the pipeline
+writes what happened into the request's `Trace` (headers, metrics, the summary log line).
+
+Streams: tokens are relayed as they come. The chunks that carry a `finish_reason` are held back until
+the answer is complete and validated; the verdict then rides on the last of them as a `validation`
+field, so the stream stays a plain OpenAI stream (no `choices: []` chunk unless the client asked for
+usage with `stream_options.include_usage`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, Awaitable, Callable, Protocol
+
+from cache.protocol import CacheQuery
+from pipeline.endpoints import Endpoint
+from pipeline.errors import APIError, PoolUnavailable
+from pipeline.policies import VALIDATION_POLICIES, PolicyContext, PolicyResult, Validation, ValidationPolicy
+from pipeline.routing import AUTO, RouteDecision, check_model, failover_order, fit_decision, forced_route
+from pipeline.settings import PipelineSettings
+from pipeline.trace import Trace
+
+logger = logging.getLogger("ray.serve")
+
+# Request fields that do not change the generated text, left out of cache keys.
+OUTPUT_NEUTRAL_FIELDS = frozenset(
+    {"messages", "prompt", "model", "stream", "stream_options", "user", "request_id", "priority", "session_id", "cache_salt"}
+)
+
+
+class Pools(Protocol):
+    """Talks to the model pools (Ray Serve LLM LLMServer deployments in production)."""
+
+    async def complete(self, pool: str, endpoint: Endpoint, request: Any) -> dict[str, Any]:
+        """The full response body. Raises APIError for the engine's 4xx, PoolUnavailable for capacity."""
+
+    def stream(self, pool: str, endpoint: Endpoint, request: Any) -> AsyncIterator[dict[str, Any]]:
+        """Stream chunks as dicts, each with `usage` so far (continuous usage), the final one with
+        `choices: []` and the totals. Raises like `complete`, before or during the stream."""
+
+
+@dataclass
+class Collaborators:
+    pools: Pools
+    authenticate: Callable[[str | None], Awaitable[str]]  # Authorization header -> tenant; raises APIError 401
+    classify: Callable[[list[dict]], Awaitable[dict]] | None = None  # messages -> {route, score, threshold, signals}
+    check_facts: Callable[[str, str], Awaitable[dict]] | None = None  # (answer, question) -> {verdict, score, claims}
+    cache_lookup: Callable[[CacheQuery], Awaitable[dict | None]] | None = None  # -> {kind, response, similarity}
+    cache_store: Callable[[CacheQuery, dict, str | None, str | None], Awaitable[Any]] | None = None
+    observe: Callable[[Trace], None] = lambda trace: None  # metrics and the summary log, once per request
+
+
+@dataclass(frozen=True)
+class Job:
+    """One parsed request: the endpoint, vLLM's request model, and what the HTTP layer read from headers."""
+
+    endpoint: Endpoint
+    request: Any
+    request_id: str
+    authorization: str | None = None
+    no_cache: bool = False
+
+
+@dataclass
+class Reply:
+    """A full (non-streaming) response."""
+
+    body: dict[str, Any]
+    trace: Trace
+
+
+@dataclass
+class StreamReply:
+    """A streaming response: `events` yields ready SSE strings; `trace` is final once they are consumed."""
+
+    events: AsyncIterator[str]
+    trace: Trace
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def sse(payload: dict[str, Any] | str) -> str:
+    data = payload if isinstance(payload, str) else json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return f"data: {data}\n\n"
+
+
+async def _prepend(first: dict, rest: AsyncIterator[dict]) -> AsyncIterator[dict]:
+    yield first
+    async for item in rest:
+        yield item
+
+
+class Pipeline:
+    def __init__(self, settings: PipelineSettings, collaborators: Collaborators):
+        self.settings = settings
+        self.c = collaborators
+
+    # ---- entry -----------------------------------------------------------------------------------
+
+    async def run(self, job: Job) -> Reply | StreamReply:
+        """Raises APIError (with the trace's headers) for anything that ends without a response."""
+        request = job.request
+        trace = Trace(request_id=job.request_id, endpoint=job.endpoint.path, stream=bool(request.stream))
+        try:
+            trace.tenant = await self.c.authenticate(job.authorization)
+            model = request.model or AUTO
+            trace.requested_model = model
+            check_model(self.settings, model)
+            query = self._cache_query(job, trace)
+            hit = await self._cache_lookup(query, trace) if query is not None else None
+            if hit is not None:
+                return self._cached(job, hit, trace)
+            decision = await self._route(job, model, trace)
+            if request.stream:
+                return await self._stream(job, decision, query, trace)
+            return await self._complete(job, decision, query, trace)
+        except APIError as error:
+            trace.status, trace.error_code = error.status_code, error.code
+            error.headers = {**trace.headers(), **error.headers}
+            self._observe(trace)
+            raise
+
+    # ---- cache -----------------------------------------------------------------------------------
+
+    def _cache_query(self, job: Job, trace: Trace) -> CacheQuery | None:
+        if self.c.cache_lookup is None:
+            return None
+        if job.no_cache:
+            trace.cache = "bypass"
+            return None
+        request = job.request
+        sampling = request.model_dump(exclude_unset=True, exclude=OUTPUT_NEUTRAL_FIELDS)
+        if job.endpoint.max_tokens(request)[0] is None:
+            sampling["max_tokens"] = None  # the default depends on the pool: part of the key as "unset"
+        return CacheQuery(
+            tenant=trace.tenant,
+            # The endpoint is part of the key: a chat answer and a text completion are different bodies.
+            model=f"{job.endpoint.name}:{trace.requested_model}",
+            messages=job.endpoint.messages(request),
+            sampling=sampling,
+        )
+
+    async def _cache_lookup(self, query: CacheQuery, trace: Trace) -> dict | None:
+        with trace.timed("cache"):
+            try:
+                return await asyncio.wait_for(self.c.cache_lookup(query), self.settings.cache_timeout_s)
+            except Exception as error:  # noqa: BLE001 - a cache failure is a miss, never a failed request
+                self._fallback(trace, "cache", error)
+                return None
+
+    async def _cache_store(self, query: CacheQuery | None, body: dict, verdict: str | None, trace: Trace) -> None:
+        if query is None or self.c.cache_store is None:
+            return
+        reasons = [r for r in trace_finish_reasons(body) if r is not None]
+        finish_reason = next((r for r in reasons if r != "stop"), "stop") if reasons else None
+        try:
+            await asyncio.wait_for(self.c.cache_store(query, body, finish_reason, verdict), self.settings.cache_timeout_s)
+        except Exception as error:  # noqa: BLE001 - not storing is harmless
+            self._fallback(trace, "cache_store", error)
+
+    def _cached(self, job: Job, hit: dict, trace: Trace) -> Reply | StreamReply:
+        trace.cache = hit["kind"]
+        body = dict(hit["response"])
+        body["id"] = f"{str(body.get('id', 'cmpl')).split('-', 1)[0]}-{job.request_id}"
+        body["created"] = int(time.time())
+        validation = body.get("validation") or {}
+        trace.validation = validation.get("verdict", "skipped")
+        if not job.request.stream:
+            self._observe(trace)
+            return Reply(body, trace)
+        return StreamReply(self._replay(job, body, trace), trace, trace.headers(streaming=True))
+
+    async def _replay(self, job: Job, body: dict, trace: Trace) -> AsyncIterator[str]:
+        try:
+            chunks = job.endpoint.replay(body)
+            if body.get("validation") and chunks:
+                chunks[-1]["validation"] = body["validation"]
+            for chunk in chunks:
+                yield sse(chunk)
+            if _include_usage(job.request) and body.get("usage"):
+                yield sse(_usage_chunk(job.endpoint, body, body["usage"]))
+            yield sse("[DONE]")
+        finally:
+            self._observe(trace)
+
+    # ---- routing ---------------------------------------------------------------------------------
+
+    async def _route(self, job: Job, model: str, trace: Trace) -> RouteDecision:
+        max_tokens, param = job.endpoint.max_tokens(job.request)
+        if model != AUTO:
+            decision = forced_route(self.settings, model, max_tokens, param)
+        else:
+            decision = fit_decision(self.settings, await self._classify(job, trace), max_tokens, param)
+        trace.route, trace.route_reason, trace.complexity_score = decision.pool, decision.reason, decision.score
+        trace.fallbacks.extend(decision.fallbacks)
+        return decision
+
+    async def _classify(self, job: Job, trace: Trace) -> RouteDecision:
+        if self.c.classify is None:
+            return RouteDecision(self.settings.default_pool, "default")
+        with trace.timed("classify"):
+            try:
+                result = await asyncio.wait_for(
+                    self.c.classify(job.endpoint.messages(job.request)), self.settings.classifier_timeout_s
+                )
+            except Exception as error:  # noqa: BLE001 - routing must never fail the request
+                self._fallback(trace, "classifier", error)
+                return RouteDecision(self.settings.classifier_fallback_pool, "fallback", fallbacks=("classifier-unavailable",))
+        return RouteDecision(result["route"], "classifier", result.get("score"), result.get("threshold"))
+
+    def _pool_request(self, job: Job, pool: str) -> Any:
+        return job.request.model_copy(update={"model": self.settings.pools[pool].model_id})
+
+    def _engine_error(self, job: Job, error: APIError) -> APIError:
+        """The engine's errors, with `param` naming the field of the endpoint that was called."""
+        if error.status_code == 400 and "context length" in error.message.lower():
+            error.param, error.code = job.endpoint.prompt_param, error.code or "context_length_exceeded"
+        return error
+
+    def _unavailable(self, error: PoolUnavailable) -> APIError:
+        if error.reason == "overloaded":
+            return APIError.unavailable("The model pool is at capacity; retry shortly.", "overloaded", self.settings.retry_after_s)
+        return APIError.unavailable("The model pool is unavailable; retry shortly.", "unavailable", self.settings.retry_after_s)
+
+    # ---- generation (full) -----------------------------------------------------------------------
+
+    async def _generate(self, job: Job, pool: str, trace: Trace) -> tuple[str, dict]:
+        """(the pool that answered, its full response), failing over before any token went out."""
+        max_tokens, _ = job.endpoint.max_tokens(job.request)
+        last: PoolUnavailable | None = None
+        for candidate in failover_order(self.settings, pool, max_tokens):
+            try:
+                with trace.timed("generate"):
+                    body = await self.c.pools.complete(candidate, job.endpoint, self._pool_request(job, candidate))
+            except PoolUnavailable as error:
+                last = error
+                self._fallback(trace, f"pool_{candidate}", error)
+                continue
+            except APIError as error:
+                raise self._engine_error(job, error) from None
+            if candidate != pool:
+                trace.fallbacks.append("pool-unavailable")
+                trace.route = candidate
+            trace.mark_first_token()
+            self._count_usage(trace, candidate, body.get("usage"))
+            return candidate, body
+        raise self._unavailable(last) from None
+
+    async def _complete(self, job: Job, decision: RouteDecision, query: CacheQuery | None, trace: Trace) -> Reply:
+        pool, body = await self._generate(job, decision.pool, trace)
+        question = job.endpoint.question(job.request)
+        validation = await self._validate(job.endpoint, body, question, trace)
+        result = PolicyResult(body, validation, "annotated" if validation else trace.validation_action, pool)
+        if validation is not None and validation.contradicted:
+            result = await self._policy(pool).apply(self._policy_context(job, pool, question, trace), body, validation)
+        trace.route = result.pool
+        trace.escalated_from = result.escalated_from
+        if result.validation is not None:
+            trace.validation, trace.validation_action = result.validation.verdict, result.action
+            result.body["validation"] = result.validation.body_field(result.action)
+        verdict = "blocked" if result.action == "blocked" else (result.validation.verdict if result.validation else None)
+        await self._cache_store(query, result.body, verdict, trace)
+        self._observe(trace)
+        return Reply(result.body, trace)
+
+    def _policy(self, pool: str) -> ValidationPolicy:
+        return VALIDATION_POLICIES[self.settings.policies.get(pool, "annotate")]
+
+    def _policy_context(self, job: Job, pool: str, question: str, trace: Trace) -> PolicyContext:
+        async def regenerate(target: str) -> dict:
+            _, body = await self._generate(job, target, trace)
+            return body
+
+        async def validate(body: dict) -> Validation | None:
+            return await self._validate(job.endpoint, body, question, trace)
+
+        return PolicyContext(pool, self.settings.escalation_pool, regenerate, validate, job.endpoint.replace_choice, self._policy)
+
+    # ---- validation ------------------------------------------------------------------------------
+
+    async def _validate(self, endpoint: Endpoint, body: dict, question: str, trace: Trace) -> Validation | None:
+        """The fact checker's verdicts per choice, or None when it is off, has nothing to check, or
+        fails (fail-open: x-validation 'skipped'; fail-closed: 503)."""
+        texts = {i: t for i, t in endpoint.choice_texts(body).items() if t.strip()}
+        if self.c.check_facts is None or not texts:
+            return None
+        with trace.timed("validate"):
+            try:
+                results = await asyncio.wait_for(
+                    asyncio.gather(*(self.c.check_facts(text, question) for text in texts.values())),
+                    self.settings.validation_timeout_s,
+                )
+            except Exception as error:  # noqa: BLE001 - validator failure: fail open unless configured closed
+                self._fallback(trace, "fact_checker", error)
+                if self.settings.validation_fail_closed:
+                    trace.validation_action = "failed_closed"
+                    raise APIError.unavailable(
+                        "The answer could not be validated; retry shortly.", "validation_unavailable", self.settings.retry_after_s
+                    ) from None
+                trace.validation, trace.validation_action = "skipped", "failed_open"
+                return None
+        return Validation(dict(zip(texts, results)))
+
+    # ---- generation (stream) ---------------------------------------------------------------------
+
+    async def _stream(self, job: Job, decision: RouteDecision, query: CacheQuery | None, trace: Trace) -> StreamReply:
+        """Opens the pool's stream and waits for its first chunk, so that errors (prompt too long, pool
+        saturated) become a status code, and an unavailable pool fails over, before any byte is sent."""
+        max_tokens, _ = job.endpoint.max_tokens(job.request)
+        last: PoolUnavailable | None = None
+        for candidate in failover_order(self.settings, decision.pool, max_tokens):
+            chunks = self.c.pools.stream(candidate, job.endpoint, self._pool_request(job, candidate))
+            try:
+                first = await chunks.__anext__()
+            except StopAsyncIteration:
+                first = None
+            except PoolUnavailable as error:
+                last = error
+                self._fallback(trace, f"pool_{candidate}", error)
+                continue
+            except APIError as error:
+                raise self._engine_error(job, error) from None
+            if candidate != decision.pool:
+                trace.fallbacks.append("pool-unavailable")
+                trace.route = candidate
+            events = self._relay(job, candidate, first, chunks, query, trace)
+            return StreamReply(events, trace, trace.headers(streaming=True))
+        raise self._unavailable(last) from None
+
+    async def _relay(
+        self, job: Job, pool: str, first: dict | None, chunks: AsyncIterator[dict], query: CacheQuery | None, trace: Trace
+    ) -> AsyncIterator[str]:
+        endpoint = job.endpoint
+        client_usage, continuous = _include_usage(job.request), _continuous_usage(job.request)
+        relayed: list[dict] = []  # for the cache, without usage or validation
+        held: list[dict] = []  # chunks with a finish_reason, sent once the answer is validated
+        usage: dict | None = None
+        counted = False
+        started = time.perf_counter()
+        try:
+            source = _prepend(first, chunks) if first is not None else chunks
+            try:
+                async for chunk in source:
+                    usage = chunk.get("usage") or usage
+                    if not chunk.get("choices"):
+                        continue  # the usage-only chunk: re-sent at the end if the client asked
+                    if not continuous:
+                        chunk.pop("usage", None)
+                    pieces = endpoint.chunk_pieces(chunk)
+                    if any(p.text for p in pieces):
+                        trace.mark_first_token()
+                    relayed.append({k: v for k, v in chunk.items() if k != "usage"})
+                    if any(p.finish_reason is not None for p in pieces):
+                        held.append(chunk)
+                        continue
+                    for waiting in held:  # an earlier choice finished (n > 1): no need to wait longer
+                        yield sse(waiting)
+                    held.clear()
+                    yield sse(chunk)
+            except (PoolUnavailable, APIError) as error:  # the status line is gone: report in-band, as OpenAI does
+                failure = error if isinstance(error, APIError) else self._unavailable(error)
+                trace.status, trace.error_code = failure.status_code, failure.code
+                for waiting in held:
+                    yield sse(waiting)
+                yield sse(failure.body())
+                yield sse("[DONE]")
+                return
+            finally:
+                trace.stages_ms["generate"] = (time.perf_counter() - started) * 1000
+            self._count_usage(trace, pool, usage)
+            counted = True
+            body = endpoint.assemble(relayed, usage)
+            validation = None
+            if body is not None:
+                try:
+                    validation = await self._validate(endpoint, body, endpoint.question(job.request), trace)
+                except APIError as refused:  # fail-closed: the tokens are out; say so in-band
+                    trace.status, trace.error_code = refused.status_code, refused.code
+                    for waiting in held:
+                        yield sse(waiting)
+                    yield sse(refused.body())
+                    yield sse("[DONE]")
+                    return
+            if validation is not None:
+                action = self._policy(pool).streaming_action()
+                trace.validation, trace.validation_action = validation.verdict, action
+                field_value = validation.body_field(action)
+                if held:
+                    held[-1]["validation"] = field_value
+                body["validation"] = field_value
+            for waiting in held:
+                yield sse(waiting)
+            if client_usage and usage is not None:
+                yield sse(_usage_chunk(endpoint, relayed[0] if relayed else {}, usage))
+            yield sse("[DONE]")
+            if body is not None:
+                verdict = validation.verdict if validation is not None else None
+                await self._cache_store(query, body, verdict, trace)
+        except (asyncio.CancelledError, GeneratorExit):
+            trace.cancelled = True  # the client went away: spend is what was generated so far
+            raise
+        finally:
+            if not counted:
+                self._count_usage(trace, pool, usage)
+            self._observe(trace)
+
+    # ---- bookkeeping -----------------------------------------------------------------------------
+
+    def _count_usage(self, trace: Trace, pool: str, usage: dict | None) -> None:
+        if not usage:
+            return
+        prompt, completion = int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+        trace.add_usage(prompt, completion, self.settings.pools[pool].cost_usd(prompt, completion))
+
+    def _fallback(self, trace: Trace, component: str, error: BaseException) -> None:
+        reason = "timeout" if isinstance(error, (asyncio.TimeoutError, TimeoutError)) else "error"
+        logger.warning("request %s: %s %s (%r); continuing without it", trace.request_id, component, reason, error)
+        trace.failures.append((component, reason))
+
+    def _observe(self, trace: Trace) -> None:
+        trace.finish()
+        try:
+            self.c.observe(trace)
+        except Exception:  # noqa: BLE001 - metrics must never fail a request
+            logger.exception("request %s: recording metrics failed", trace.request_id)
+
+
+def trace_finish_reasons(body: dict) -> list[str | None]:
+    return [c.get("finish_reason") for c in body.get("choices", []) if isinstance(c, dict)]
+
+
+def _include_usage(request: Any) -> bool:
+    options = getattr(request, "stream_options", None)
+    return bool(options and getattr(options, "include_usage", False))
+
+
+def _continuous_usage(request: Any) -> bool:
+    options = getattr(request, "stream_options", None)
+    return bool(options and getattr(options, "continuous_usage_stats", False))
+
+
+def _usage_chunk(endpoint: Endpoint, envelope: dict, usage: dict) -> dict:
+    return {
+        "id": envelope.get("id"),
+        "object": endpoint.chunk_object_name,
+        "created": envelope.get("created", int(time.time())),
+        "model": envelope.get("model"),
+        "choices": [],
+        "usage": usage,
+    }

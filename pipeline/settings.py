@@ -1,0 +1,44 @@
+"""What the pipeline needs to know about the deployment, as plain values (the HTTP layer converts the
+application's pydantic config into these once per (re)configuration)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PoolSpec:
+    """One model pool as the pipeline sees it."""
+
+    name: str  # "small" | "large"
+    model_id: str  # the name its engine serves (the `model` vLLM expects and answers with)
+    max_tokens_limit: int  # the most completion tokens a request may ask of it
+    max_model_len: int | None  # its context window in tokens, when configured
+    input_usd_per_million: float = 0.0
+    output_usd_per_million: float = 0.0
+
+    def cost_usd(self, prompt_tokens: int, completion_tokens: int) -> float:
+        return (prompt_tokens * self.input_usd_per_million + completion_tokens * self.output_usd_per_million) / 1e6
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    pools: dict[str, PoolSpec]
+    default_pool: str = "small"  # model=auto without a classifier
+    escalation_pool: str = "large"  # where 'escalate' regenerates
+    classifier_timeout_s: float = 0.25
+    classifier_fallback_pool: str = "small"
+    cache_timeout_s: float = 0.25
+    validation_timeout_s: float = 0.5
+    validation_fail_closed: bool = False
+    policies: dict[str, str] = field(default_factory=lambda: {"small": "escalate", "large": "annotate"})
+    retry_after_s: int = 2
+    failover: bool = True  # retry once on the other pool when the chosen one is unavailable before any token
+
+    @property
+    def pool_names(self) -> list[str]:
+        return list(self.pools)
+
+    def pools_by_capacity(self) -> list[PoolSpec]:
+        """Pools ordered by how many completion tokens they allow, largest first."""
+        return sorted(self.pools.values(), key=lambda p: p.max_tokens_limit, reverse=True)

@@ -1,0 +1,319 @@
+"""The request pipeline with fakes: routing limits, fallbacks, failover, validation policies, the cache
+rules and the stream's shape, without Ray or a model."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from pipeline import COMPLETION, APIError, PoolUnavailable, Reply, StreamReply
+from tests.pipeline.conftest import FakeCache, FakeChecker, Harness, chat_request, collect, completion_request, job, run, run_stream
+
+SYDNEY = "The capital of Australia is Sydney."
+
+
+# ---- routing -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ["small", "large"])
+def test_auto_follows_the_classifier(route):
+    h = Harness(route=route)
+    reply = run(h.pipeline().run(job(chat_request())))
+    assert isinstance(reply, Reply)
+    assert reply.trace.route == route and reply.trace.route_reason == "classifier"
+    assert h.pools.calls[0][0] == route
+    assert h.pools.calls[0][1].model == f"{route}-model"  # the pool gets its own model id
+    assert reply.trace.headers()["x-route"] == route
+
+
+def test_forced_model_skips_the_classifier():
+    h = Harness(route="large")
+    reply = run(h.pipeline().run(job(chat_request(model="small"))))
+    assert reply.trace.route == "small" and reply.trace.route_reason == "forced"
+    assert "x-complexity-score" not in reply.trace.headers()
+
+
+def test_auto_never_picks_a_pool_that_cannot_serve_max_tokens():
+    h = Harness(route="small")
+    reply = run(h.pipeline().run(job(chat_request(max_tokens=800))))
+    assert reply.trace.route == "large" and reply.trace.route_reason == "capacity"
+
+
+@pytest.mark.parametrize("field", ["max_tokens", "max_completion_tokens"])
+def test_no_pool_can_serve_names_the_largest_limit_and_the_field(field):
+    h = Harness()
+    with pytest.raises(APIError) as error:
+        run(h.pipeline().run(job(chat_request(**{field: 5000}))))
+    assert error.value.status_code == 400 and error.value.param == field
+    assert "1024" in error.value.message and "large" in error.value.message
+
+
+def test_forced_pool_over_its_limit_is_a_400():
+    with pytest.raises(APIError) as error:
+        run(Harness().pipeline().run(job(chat_request(model="small", max_tokens=800))))
+    assert error.value.status_code == 400 and error.value.param == "max_tokens" and "512" in error.value.message
+
+
+def test_unknown_model_is_a_404():
+    with pytest.raises(APIError) as error:
+        run(Harness().pipeline().run(job(chat_request(model="gpt-99"))))
+    assert error.value.status_code == 404 and error.value.param == "model"
+
+
+def test_slow_classifier_falls_back():
+    h = Harness(route="large", classifier_delay_s=0.2)
+    reply = run(h.pipeline(classifier_timeout_s=0.01, classifier_fallback_pool="small").run(job(chat_request())))
+    assert reply.trace.route == "small" and reply.trace.route_reason == "fallback"
+    assert reply.trace.headers()["x-route-fallback"] == "classifier-unavailable"
+    assert ("classifier", "timeout") in reply.trace.failures
+
+
+# ---- failover ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_unavailable_pool_fails_over_before_the_first_token(stream):
+    h = Harness(route="small")
+    h.pools.fail["small"] = PoolUnavailable("unavailable", "replica died")
+
+    async def go():
+        reply = await h.pipeline().run(job(chat_request(stream=stream)))
+        if stream:
+            await collect(reply)
+        return reply
+
+    reply = run(go())
+    assert reply.trace.route == "large"
+    assert "pool-unavailable" in reply.trace.fallbacks
+    assert [pool for pool, _ in h.pools.calls] == ["small", "large"]
+
+
+def test_no_pool_available_is_a_503_with_retry_after():
+    h = Harness()
+    h.pools.fail = {"small": PoolUnavailable("overloaded"), "large": PoolUnavailable("overloaded")}
+    with pytest.raises(APIError) as error:
+        run(h.pipeline(retry_after_s=3).run(job(chat_request())))
+    assert error.value.status_code == 503 and error.value.headers["Retry-After"] == "3"
+    assert error.value.code == "overloaded"
+    assert len(h.traces) == 1 and h.traces[0].status == 503
+
+
+def test_failover_skips_pools_that_cannot_serve_the_request():
+    h = Harness(route="large")
+    h.pools.fail["large"] = PoolUnavailable("unavailable")
+    with pytest.raises(APIError) as error:  # the small pool's limit is 512: no failover for 800 tokens
+        run(h.pipeline().run(job(chat_request(max_tokens=800))))
+    assert error.value.status_code == 503
+    assert [pool for pool, _ in h.pools.calls] == ["large"]
+
+
+def test_engine_context_error_names_the_endpoints_field():
+    h = Harness()
+    h.pools.fail["small"] = APIError(400, "This model's maximum context length is 2048 tokens. However, ...")
+    with pytest.raises(APIError) as error:
+        run(h.pipeline().run(job(completion_request(model="small"), COMPLETION)))
+    assert error.value.param == "prompt" and error.value.code == "context_length_exceeded"
+
+
+# ---- validation policies ---------------------------------------------------------------------------
+
+
+def test_supported_answer_is_annotated():
+    reply = run(Harness().pipeline().run(job(chat_request(model="small"))))
+    assert reply.body["validation"]["verdict"] == "supported"
+    assert reply.trace.headers()["x-validation"] == "supported"
+
+
+def test_annotate_keeps_a_contradicted_answer():
+    h = Harness()
+    h.pools.answers["large"] = SYDNEY
+    reply = run(h.pipeline().run(job(chat_request(model="large"))))
+    assert reply.body["choices"][0]["message"]["content"] == SYDNEY
+    assert reply.body["validation"] == {**reply.body["validation"], "verdict": "contradicted", "action": "annotated"}
+
+
+def test_escalate_regenerates_on_the_large_pool():
+    h = Harness()
+    h.pools.answers["small"] = SYDNEY
+    reply = run(h.pipeline().run(job(chat_request(model="small"))))
+    assert [pool for pool, _ in h.pools.calls] == ["small", "large"]
+    assert reply.trace.route == "large" and reply.trace.escalated_from == "small"
+    assert reply.trace.headers()["x-escalated-from"] == "small"
+    assert reply.body["validation"]["verdict"] == "supported" and reply.body["validation"]["action"] == "escalated"
+    assert reply.trace.cost_usd > 0 and reply.trace.completion_tokens == len(SYDNEY.split()) + len(h.pools.answers["large"].split())  # both paid
+
+
+def test_escalation_still_contradicted_then_takes_the_large_pools_policy():
+    h = Harness()
+    h.pools.answers = {"small": SYDNEY, "large": SYDNEY}
+    reply = run(h.pipeline(policies={"small": "escalate", "large": "block"}).run(job(chat_request(model="small"))))
+    choice = reply.body["choices"][0]
+    assert choice["finish_reason"] == "content_filter" and "Canberra" in choice["message"]["content"]
+    assert reply.trace.validation_action == "blocked"
+
+
+def test_escalation_the_large_pool_refuses_keeps_the_first_answer():
+    h = Harness()
+    h.pools.answers["small"] = SYDNEY
+    h.pools.fail["large"] = APIError(400, "'n' is not supported by this pool", param="n")
+    reply = run(h.pipeline().run(job(chat_request(model="small"))))
+    assert reply.trace.status == 200 and reply.trace.route == "small"
+    assert reply.body["choices"][0]["message"]["content"] == SYDNEY
+    assert reply.body["validation"]["action"] == "escalation_failed"
+
+
+def test_block_replaces_the_answer_with_a_refusal_citing_the_fact():
+    h = Harness()
+    h.pools.answers["small"] = SYDNEY
+    reply = run(h.pipeline(policies={"small": "block", "large": "block"}).run(job(chat_request(model="small"))))
+    choice = reply.body["choices"][0]
+    assert choice["finish_reason"] == "content_filter"
+    assert "Canberra" in choice["message"]["content"] and "Sydney" in choice["message"]["content"]
+    assert reply.trace.headers()["x-validation-action"] == "blocked"
+
+
+def test_block_applies_per_choice():
+    h = Harness()
+    h.pools.answers["small"] = SYDNEY
+    reply = run(h.pipeline(policies={"small": "block", "large": "block"}).run(job(chat_request(model="small", n=2, temperature=0.7))))
+    assert [c["finish_reason"] for c in reply.body["choices"]] == ["content_filter", "content_filter"]
+    assert {claim["choice"] for claim in reply.body["validation"]["claims"]} == {0, 1}
+
+
+def test_slow_validator_fails_open():
+    h = Harness(checker=FakeChecker(delay_s=0.2))
+    reply = run(h.pipeline(validation_timeout_s=0.01).run(job(chat_request(model="small"))))
+    assert reply.trace.validation == "skipped" and reply.trace.validation_action == "failed_open"
+    assert "validation" not in reply.body
+
+
+def test_slow_validator_fail_closed_is_a_503():
+    h = Harness(checker=FakeChecker(delay_s=0.2))
+    with pytest.raises(APIError) as error:
+        run(h.pipeline(validation_timeout_s=0.01, validation_fail_closed=True).run(job(chat_request(model="small"))))
+    assert error.value.status_code == 503 and error.value.code == "validation_unavailable" and error.value.headers["Retry-After"]
+
+
+# ---- cache -------------------------------------------------------------------------------------------
+
+
+def test_repeat_is_answered_from_the_cache_with_its_own_id():
+    h = Harness(cache=FakeCache())
+    pipeline = h.pipeline()
+    first = run(pipeline.run(job(chat_request(model="small", temperature=0))))
+    again = run(pipeline.run(job(chat_request(model="small", temperature=0))))
+    assert first.trace.cache == "miss" and again.trace.cache == "exact"
+    assert again.body["choices"] == first.body["choices"] and len(h.pools.calls) == 1
+    assert again.trace.headers()["x-cache"] == "exact"
+
+
+def test_no_cache_bypasses_and_contradicted_answers_are_stored_as_such():
+    h = Harness(cache=FakeCache())
+    h.pools.answers["large"] = SYDNEY
+    reply = run(h.pipeline().run(job(chat_request(model="large", temperature=0))))
+    assert h.cache.stores[-1][2] == "contradicted"
+    bypass = run(h.pipeline().run(job(chat_request(model="large", temperature=0), no_cache=True)))
+    assert bypass.trace.cache == "bypass" and reply.trace.cache == "miss"
+
+
+def test_cache_key_separates_endpoints_and_max_tokens():
+    h = Harness(cache=FakeCache())
+    pipeline = h.pipeline()
+    run(pipeline.run(job(chat_request(model="small", temperature=0, max_tokens=8))))
+    other = run(pipeline.run(job(chat_request(model="small", temperature=0, max_tokens=9))))
+    assert other.trace.cache == "miss"
+    query = h.cache.stores[0][0]
+    assert query.model == "chat:small" and query.sampling["max_tokens"] == 8
+
+
+# ---- streams ------------------------------------------------------------------------------------------
+
+
+def test_stream_is_a_plain_openai_stream_with_the_verdict_on_its_final_chunk():
+    h = Harness()
+    reply, events = run_stream(h.pipeline(), job(chat_request(model="small", stream=True)))
+    assert isinstance(reply, StreamReply)
+    assert events[-1] == "[DONE]"
+    chunks = events[:-1]
+    assert all(chunk["choices"] for chunk in chunks), "no choices: [] chunk unless the client asked for usage"
+    assert all("usage" not in chunk for chunk in chunks)
+    assert chunks[-1]["choices"][0]["finish_reason"] == "stop"
+    assert chunks[-1]["validation"]["verdict"] == "supported"
+    assert "".join(c["choices"][0]["delta"].get("content", "") for c in chunks) == h.pools.answers["small"]
+    assert len(h.traces) == 1 and h.traces[0].completion_tokens == len(h.pools.answers["small"].split())
+
+
+def test_stream_usage_chunk_only_when_asked():
+    h = Harness()
+    _, events = run_stream(h.pipeline(), job(chat_request(model="small", stream=True, stream_options={"include_usage": True})))
+    assert events[-2]["choices"] == [] and events[-2]["usage"]["completion_tokens"] == 4
+    assert events[-3]["validation"]["verdict"] == "supported"
+
+
+def test_stream_cut_mid_way_ends_with_an_error_event_and_done():
+    h = Harness()
+    h.pools.fail_after["small"] = 2
+    _, events = run_stream(h.pipeline(), job(chat_request(model="small", stream=True)))
+    assert events[-1] == "[DONE]"
+    assert events[-2]["error"]["code"] == "unavailable"
+    assert h.traces[0].status == 503
+
+
+def test_cancelled_stream_still_counts_what_was_generated():
+    h = Harness()
+    h.pools.answers["small"] = "one two three four five six"
+
+    async def go():
+        reply = await h.pipeline().run(job(chat_request(model="small", stream=True)))
+        events = reply.events
+        await events.__anext__()
+        await events.__anext__()
+        await events.aclose()  # the client went away
+
+    run(go())
+    trace = h.traces[0]
+    assert trace.cancelled and trace.completion_tokens == 2 and trace.cost_usd > 0
+
+
+def test_streamed_cache_hit_is_replayed():
+    h = Harness(cache=FakeCache())
+    pipeline = h.pipeline()
+    run(pipeline.run(job(chat_request(model="small", temperature=0))))
+    reply, events = run_stream(pipeline, job(chat_request(model="small", temperature=0, stream=True)))
+    assert reply.trace.cache == "exact" and events[-1] == "[DONE]"
+    assert "".join(c["choices"][0]["delta"].get("content") or "" for c in events[:-1]) == h.pools.answers["small"]
+    assert events[-2]["validation"]["verdict"] == "supported"
+
+
+def test_completion_stream():
+    h = Harness()
+    _, events = run_stream(h.pipeline(), job(completion_request(model="small", stream=True), COMPLETION))
+    assert "".join(c["choices"][0]["text"] for c in events[:-1]) == h.pools.answers["small"]
+
+
+# ---- bookkeeping ---------------------------------------------------------------------------------------
+
+
+def test_every_request_is_observed_exactly_once_and_logs_no_text():
+    h = Harness(keys={"k": "acme"}, cache=FakeCache())
+    pipeline = h.pipeline()
+    with pytest.raises(APIError):
+        run(pipeline.run(job(chat_request(), authorization="Bearer wrong")))
+    run(pipeline.run(job(chat_request(temperature=0), authorization="Bearer k")))
+    run(pipeline.run(job(chat_request(temperature=0), authorization="Bearer k")))  # a cache hit
+    run_stream(pipeline, job(chat_request(stream=True), authorization="Bearer k"))
+    assert [t.status for t in h.traces] == [401, 200, 200, 200]
+    assert [t.tenant for t in h.traces[1:]] == ["acme"] * 3
+    for trace in h.traces:
+        assert "capital" not in repr(trace.summary()) and "Paris" not in repr(trace.summary())
+
+
+def test_run_needs_no_event_loop_magic():
+    # The pipeline is plain asyncio: two requests run concurrently on one loop.
+    h = Harness()
+
+    async def both():
+        return await asyncio.gather(*(h.pipeline().run(job(chat_request(model="small"))) for _ in range(2)))
+
+    assert all(r.trace.status == 200 for r in run(both()))
