@@ -11,7 +11,7 @@ import math
 import re
 from typing import Iterable
 
-Message = dict  # OpenAI-style {"role": ..., "content": ...}
+from common.messages import Message, content_text, last_user_text
 
 
 TOKEN = re.compile(r"[a-z0-9']+")
@@ -149,12 +149,40 @@ CREATIVE = _words(
     "story", "poem", "poetry", "haiku", "limerick", "sonnet", "song", "lyrics", "novel", "screenplay", "scene",
     "character", "plot", "fiction", "fantasy", "joke", "pun", "slogan", "tagline", "caption",
 )
+# Borderline kinds (issue 14): short requests whose answer is still high-stakes or beyond a small model.
+URGENT_RISK = _words(
+    "emergency", "urgent(?:ly)?", "right now", "asap", "immediately", "help me", "overdose", "overdosed",
+    "poison(?:ed|ing|ous)?", "swallowed", "ingested", "drank", "chest pains?", "can'?t breathe", "short of breath",
+    "trouble breathing", "unconscious", "passed out", "fainted", "seizures?", "bleeding", "blood", "allergic reaction",
+    "anaphyla\\w*", "swollen", "swelling", "hit my head", "dizzy", "vomit\\w*", "numb", "drooping", "tight", "stroke", "heart attack", "suicid\\w*", "kill myself", "self[- ]harm", "took too many",
+    "double dose", "double(?:d)? my", "mix(?:ed|ing)? (?:bleach|ammonia|chemicals)", "bleach", "ammonia",
+    "carbon monoxide", "gas leak", "smell (?:gas|smoke)", "electric(?:al)? shock", "electrocuted", "burned", "burnt",
+    "fire", "dangerous", "safe to (?:take|mix|drink|eat|give|use|combine|drive)", "is it safe", "toddler", "baby",
+    "pregnant", "fever", "concussion", "broken bone", "bitten", "snake ?bite", "sting", "choking", "drowning",
+)
+PERSONAL_DECISION = _words(
+    "should i", "should we", "do i need", "is it (?:smart|wise|worth it|a good idea|better) (?:to|for me)",
+    "what should i do", "what do i do", "am i", "can i afford", "for me", "my", "i have", "i'?m \\d+",
+)
+MONEY_DECISION = _words(
+    "invest(?:ing|ment)?", "savings", "save", "retire(?:ment)?", "pension", "401\\(?k\\)?", "roth", "ira",
+    "stocks?", "shares", "crypto(?:currency)?", "bitcoin", "index funds?", "etfs?", "bonds?", "mortgage",
+    "refinanc\\w*", "pay off", "debt", "loan", "credit card", "rent or buy", "buy a house", "sell", "cash out",
+    "inheritance", "emergency fund", "lump sum", "annuity", "my money", "budget",
+)
+BRIEF_FOR_AUDIENCE = _words(
+    "to a (?:child|kid|five[- ]year[- ]old|\\d+[- ]year[- ]old|toddler|beginner)", "for (?:a )?(?:kids?|children|a child)",
+    "like i'?m (?:five|5|a kid|a child)", "eli5", "in a nutshell", "in plain (?:english|words|language)",
+    "in simple (?:terms|words)", "in (?:one|a single|1) (?:sentence|line)", "one[- ]liner", "in (?:a )?few words",
+    "in (?:two|2|three|3) sentences", "super simply", "very simply", "simply put",
+)
 REQUESTED_WORDS = re.compile(r"(\d[\d,]*)\s*(?:-\s*)?(words?|pages?|paragraphs?|sections?|chapters?|steps?|days?|weeks?|items?|questions?|bullet points?|tips?|examples?|ideas?)\b", re.IGNORECASE)
 ARITHMETIC = re.compile(
     r"(-?\d[\d,]*(?:\.\d+)?)\s*(\+|-|\*|x|×|/|÷|plus|minus|times|multiplied by|divided by)\s*\(?\s*(-?\d[\d,]*(?:\.\d+)?)",
     re.IGNORECASE,
 )
 ARITHMETIC_OF = re.compile(r"\b(sum|difference|product|quotient) of (-?\d[\d,.]*) and (-?\d[\d,.]*)", re.IGNORECASE)
+MULTIPLY_BY = re.compile(r"\bmultiply (-?\d[\d,]*(?:\.\d+)?) (?:by|and|with) (-?\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)
 _OPERATION = {"+": "add", "plus": "add", "sum": "add", "-": "add", "minus": "add", "difference": "add",
               "*": "mul", "x": "mul", "×": "mul", "times": "mul", "multiplied by": "mul", "product": "mul",
               "/": "div", "÷": "div", "divided by": "div", "quotient": "div"}  # fmt: skip
@@ -195,6 +223,43 @@ def _digits(number: str) -> int:
     return sum(c.isdigit() for c in number)
 
 
+def _number_value(number: str) -> float | None:
+    try:
+        return abs(float(number.replace(",", "")))
+    except ValueError:
+        return None
+
+
+def _significant_digits(value: float) -> int:
+    return len(f"{value:.10g}".replace(".", "").replace("-", "").strip("0")) or 1
+
+
+def is_mental_arithmetic(kind: str, a: float, b: float) -> bool:
+    """The labelling rule of router/data/README.md: add/subtract below 1000, times tables (one factor <= 12,
+    the other <= 100), division of at most 144 by at most 12. A sum with one short operand ("8284 - 0.15",
+    mathematics_dataset's one-step module, labelled small) stays mental; a product of decimals with two
+    digits each ("3.7 times 8.2") does not."""
+    if kind == "add":
+        return max(a, b) < 1000 or _significant_digits(min(a, b)) <= 2
+    if kind == "mul":
+        if not (float(a).is_integer() and float(b).is_integer()):
+            return _significant_digits(a) + _significant_digits(b) <= 3
+        return min(a, b) <= 12 and max(a, b) <= 100
+    return b <= 12 and a <= 144
+
+
+def arithmetic_beyond_mental(text: str) -> int:
+    """How many binary operations in the text break the mental-arithmetic rule ("47 times 86": 1)."""
+    pairs = [(a, op, b) for a, op, b in ARITHMETIC.findall(text)] + [(a, op, b) for op, a, b in ARITHMETIC_OF.findall(text)]
+    pairs += [(a, "times", b) for a, b in MULTIPLY_BY.findall(text)]
+    beyond = 0
+    for a, op, b in pairs:
+        kind, x, y = _OPERATION[op.lower()], _number_value(a), _number_value(b)
+        if x is not None and y is not None and not is_mental_arithmetic(kind, x, y):
+            beyond += 1
+    return beyond
+
+
 def arithmetic_difficulty(text: str) -> tuple[int, int]:
     """(hardest operation, number of operations) over the binary arithmetic in the text. An
     operation's difficulty approximates the digits one must juggle in one's head: the longer
@@ -212,22 +277,6 @@ def arithmetic_difficulty(text: str) -> tuple[int, int]:
             difficulty = _digits(a)
         hardest, count = max(hardest, difficulty), count + 1
     return hardest, count
-
-
-def last_user_text(messages: list[Message]) -> str:
-    for message in reversed(messages):
-        if message.get("role") == "user":
-            return _content_text(message.get("content"))
-    return ""
-
-
-def _content_text(content) -> str:
-    """OpenAI content is a string or a list of parts ({"type": "text", "text": ...})."""
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
 
 
 def _count(pattern: re.Pattern, text: str) -> int:
@@ -265,7 +314,7 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
     # Years ("in 2018") are not arithmetic; arithmetic_difficulty covers sums that use them.
     digit_lengths = [_digits(n) for n in numbers if not YEAR.fullmatch(n)]
     earlier = [m for m in messages[:-1] if m.get("role") in ("user", "assistant")] if messages else []
-    context_chars = sum(len(_content_text(m.get("content"))) for m in earlier)
+    context_chars = sum(len(content_text(m.get("content"))) for m in earlier)
     arith_difficulty, arith_ops = arithmetic_difficulty(text)
     domain_hits = {name: _hits(lexicon, text, tokens) for name, lexicon in DOMAIN.items()}
     length_norm = max(len(text.split()), 1)  # numbers are counted in the same window
@@ -300,6 +349,7 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
         "numbers_per_word": len(numbers) / length_norm,
         "arithmetic_difficulty": min(arith_difficulty, 15),
         "arithmetic_ops": min(arith_ops, 10),
+        "arithmetic_beyond_mental": min(arithmetic_beyond_mental(text), 5),
         "reasoning": min(_hits(REASONING, text, tokens), 6),
         "multi_step": min(_hits(MULTI_STEP, text, tokens), 6),
         # expert domains
@@ -311,6 +361,11 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
         "format_request": min(_hits(FORMAT, text, tokens), 5),
         "creative": min(_hits(CREATIVE, text, tokens), 4),
         "log_requested_words": _log(requested_output_words(text)),
+        "brief_for_audience": min(_hits(BRIEF_FOR_AUDIENCE, text, tokens), 3),
+        # high stakes in few words: urgent health or safety, a personal money decision
+        "urgent_risk": min(_hits(URGENT_RISK, text, tokens), 5),
+        "personal_decision": min(_hits(PERSONAL_DECISION, text, tokens), 5),
+        "money_decision": min(_hits(MONEY_DECISION, text, tokens), 5),
         # conversation
         "conversation_turns": min(sum(1 for m in messages if m.get("role") == "user"), 20),
         "log_context_chars": _log(context_chars),
@@ -338,6 +393,7 @@ LARGE_EVIDENCE = {
     "code_request", "code_syntax", "math_words", "math_symbols", "arithmetic_difficulty", "reasoning", "multi_step",
     "domain_legal", "domain_medical", "domain_finance", "domain_security", "domain_science", "domains_total",
     "long_output", "format_request", "log_requested_words", "list_lines", "starts_task_verb",
+    "arithmetic_beyond_mental", "urgent_risk", "money_decision",
 }  # fmt: skip
-SMALL_EVIDENCE = {"greeting", "lookup", "rewrite", "short_output"}
+SMALL_EVIDENCE = {"greeting", "lookup", "rewrite", "short_output", "brief_for_audience"}
 FEATURE_DIRECTIONS: list[int] = [1 if n in LARGE_EVIDENCE else -1 if n in SMALL_EVIDENCE else 0 for n in FEATURE_NAMES]

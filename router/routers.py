@@ -96,8 +96,13 @@ class ComplexityRouter(ABC):
     def __init__(self, weights: dict):
         if weights.get("kind") != self.kind:
             raise ValueError(f"weights are for kind {weights.get('kind')!r}, not {self.kind!r}")
-        if weights["feature_names"] != FEATURE_NAMES:
-            raise ValueError("weights were trained on a different feature set; retrain with `python -m router.train`")
+        unknown = [name for name in weights["feature_names"] if name not in FEATURE_NAMES]
+        if unknown:
+            raise ValueError(f"weights use features this code no longer computes ({', '.join(unknown)}); "
+                             "retrain with `python -m router.train`")
+        # Weights read the features they were trained on, by name: features added later leave older weights
+        # (e.g. the slow-to-retrain embedding head) valid.
+        self.columns = np.array([FEATURE_NAMES.index(name) for name in weights["feature_names"]], dtype=np.int64)
         self.weights = weights
         self.heldout_scores: list[float] = list(weights.get("heldout_scores", []))
 
@@ -112,9 +117,13 @@ class ComplexityRouter(ABC):
     def score_batch(self, conversations: list[list[Message]]) -> list[float]:
         """P(needs the large model) for each conversation (OpenAI-style message lists)."""
 
+    def features(self, conversations: list[list[Message]]) -> np.ndarray:
+        """The fast features these weights read, in their order: (n, len(weights' feature_names))."""
+        return feature_matrix(conversations)[:, self.columns]
+
     @abstractmethod
     def feature_contributions(self, features: np.ndarray) -> np.ndarray:
-        """How much each fast feature (in FEATURE_NAMES order) moved this request's logit."""
+        """How much each of the weights' features (in their order) moved this request's logit."""
 
     def score(self, messages: list[Message]) -> float:
         return self.score_batch([messages])[0]
@@ -133,12 +142,13 @@ class ComplexityRouter(ABC):
     def signals(self, messages: list[Message]) -> dict[str, SignalValue]:
         """The fast features that moved the score most, with their raw values."""
         raw = extract_features(messages)
-        contributions = self.feature_contributions(np.array([raw[name] for name in FEATURE_NAMES]))
+        names = self.weights["feature_names"]
+        contributions = self.feature_contributions(np.array([raw[name] for name in names]))
         top = [i for i in np.argsort(-np.abs(contributions))[:TOP_SIGNALS] if contributions[i] != 0]
         signals: dict[str, SignalValue] = {"router": self.kind}
         for i in top:
-            signals[FEATURE_NAMES[i]] = _compact(raw[FEATURE_NAMES[i]])
-        signals["top_signals"] = ", ".join(f"{FEATURE_NAMES[i]}({contributions[i]:+.2f})" for i in top)
+            signals[names[i]] = _compact(raw[names[i]])
+        signals["top_signals"] = ", ".join(f"{names[i]}({contributions[i]:+.2f})" for i in top)
         return signals
 
 
@@ -172,10 +182,10 @@ class FeatureRouter(ComplexityRouter):
     def score_batch(self, conversations: list[list[Message]]) -> list[float]:
         if not conversations:
             return []
-        return _sigmoid([self.baseline + self.trees.leaf_sum(x) for x in feature_matrix(conversations)])
+        return _sigmoid([self.baseline + self.trees.leaf_sum(x) for x in self.features(conversations)])
 
     def feature_contributions(self, features: np.ndarray) -> np.ndarray:
-        return self.trees.contributions(features, len(FEATURE_NAMES))
+        return self.trees.contributions(features, len(self.columns))
 
 
 @register_router
@@ -197,7 +207,7 @@ class EmbeddingRouter(ComplexityRouter):
     @property
     def embedder(self):
         if self._embedder is None:
-            from router.embedding import shared_embedder
+            from common.embedding import shared_embedder
 
             self._embedder = shared_embedder()
         return self._embedder
@@ -209,7 +219,7 @@ class EmbeddingRouter(ComplexityRouter):
         embeddings = self.embedder.embed(texts).astype(np.float64)
         if len(texts) == 1:
             self._last_embedding = (texts[0], embeddings[0])
-        standardized = (feature_matrix(conversations) - self.feature_mean) / self.feature_scale
+        standardized = (self.features(conversations) - self.feature_mean) / self.feature_scale
         return _sigmoid(standardized @ self.feature_coef + embeddings @ self.embedding_coef + self.intercept)
 
     def feature_contributions(self, features: np.ndarray) -> np.ndarray:

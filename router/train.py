@@ -44,7 +44,7 @@ def standardizer(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def embed_with_progress(requests: list[LabeledRequest], desc: str, cache_path: Path | None = None) -> np.ndarray:
     """Embeddings of each request's last user turn. With `cache_path`, vectors computed before are
     reused (keyed by the text's hash), which makes retraining after a data change quick."""
-    from router.embedding import shared_embedder
+    from common.embedding import shared_embedder
 
     texts = [last_user_text(r.messages) for r in requests]
     keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
@@ -136,7 +136,7 @@ def fit_embedding_router(train_requests: list[LabeledRequest], labels: np.ndarra
     coef = model.coef_[0]
     weights = {
         "format": "logistic regression over [standardised router.features, MiniLM embedding]; score = sigmoid(logit)",
-        "embedding_model": "all-MiniLM-L6-v2 (router.embedding.shared_embedder) of the last user turn",
+        "embedding_model": "all-MiniLM-L6-v2 (common.embedding.shared_embedder) of the last user turn",
         "feature_mean": _round(mean),
         "feature_scale": _round(scale),
         "feature_coef": _round(coef[: len(FEATURE_NAMES)]),

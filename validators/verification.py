@@ -3,11 +3,18 @@
 Precision comes first: a claim is contradicted only when the KB knows the subject, holds facts for the
 relation, and the claimed value is clearly something else (a number outside the tolerance, a name the
 KB knows as another value of that relation, or a plainly stated different capital). Anything the KB
-cannot speak to is unverified."""
+cannot speak to is unverified.
+
+Dated facts: a number of a relation that changes (population) is compared with a tolerance that widens
+with the fact's age (`Tolerance.widen_per_year`); a claim beyond that but within the change the quantity
+could plausibly have had since the as-of date (`growth_per_year`, `decline_per_year`) may state a newer
+figure than the KB holds, so it is unverified rather than contradicted."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from validators.config import FactCheckerConfig
@@ -61,12 +68,26 @@ class Verifier:
         tolerance = self.config.tolerance_for(claim.relation)
         rounding = min(quantity.rounding, self.config.max_rounding_allowance * abs(quantity.value))
         low, high = quantity.low - rounding, quantity.high + rounding
+        today = self.config.reference_date or date.today()
+        stale = None
         for fact in facts:
-            if high >= fact.number * (1 - tolerance.below) and low <= fact.number * (1 + tolerance.above):
-                return Verification("supported", fact, f"{quantity.text} is within tolerance of {fact.value}")
+            age = fact_age_years(fact.as_of, today)
+            widen = tolerance.widen_per_year * age
+            below, above = min(tolerance.below + widen, 1.0), tolerance.above + widen
+            if high >= fact.number * (1 - below) and low <= fact.number * (1 + above):
+                dated = f" (as of {fact.as_of}, ±{widen:.0%} for its age)" if widen else ""
+                return Verification("supported", fact, f"{quantity.text} is within tolerance of {fact.value}{dated}")
+            floor = fact.number * (1 - tolerance.below) * (1 - tolerance.decline_per_year) ** age
+            ceiling = fact.number * (1 + tolerance.above) * (1 + tolerance.growth_per_year) ** age
+            if stale is None and high >= floor and low <= ceiling:
+                stale = fact
+        if stale is not None:
+            return Verification("unverified", stale, f"{quantity.text} differs from {stale.value} (as of {stale.as_of}) "
+                                                     f"by no more than {claim.relation} may have changed since")
         closest = min(facts, key=lambda fact: abs(fact.number - quantity.value))
         return Verification("contradicted", closest,
-                            f"{quantity.text} is outside -{tolerance.below:.0%}/+{tolerance.above:.0%} of {closest.value}")
+                            f"{quantity.text} is outside -{tolerance.below:.0%}/+{tolerance.above:.0%} of {closest.value}"
+                            + (f" (as of {closest.as_of}, allowing for change since)" if closest.as_of else ""))
 
     def _verify_name(self, claim: Claim, facts: list[Fact]) -> Verification:
         canonical = self.kb.canonical_values(claim.relation, claim.value)
@@ -84,6 +105,16 @@ class Verifier:
         if known_value or (spec.value_type == "entity" and claim.strict_value and claim.value[:1].isupper()):
             return Verification("contradicted", facts[0], f"{claim.value} is not {listed}")
         return Verification("unverified", None, f"{claim.value} is not a known {claim.relation}")
+
+
+def fact_age_years(as_of: str | None, today: date) -> float:
+    """Years from a fact's as-of date to `today` (0 for undated facts and future dates). A bare year
+    stands for its middle (1 July), as yearly population estimates do; "YYYY-MM" for the 15th."""
+    if not as_of:
+        return 0.0
+    parts = [int(p) for p in re.findall(r"\d+", as_of)]
+    year, month, day = parts[0], parts[1] if len(parts) > 1 else 7, parts[2] if len(parts) > 2 else (1 if len(parts) == 1 else 15)
+    return max(0.0, (today - date(year, month, day)).days / 365.25)
 
 
 def _same_name(claimed: str, known: str, allow_longer_claim: bool) -> bool:

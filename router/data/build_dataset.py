@@ -531,6 +531,50 @@ def handwritten_rows() -> list[dict]:
     return rows
 
 
+BORDERLINE_PREFIX = "handwritten/borderline/"
+BORDERLINE_GROUPS = {
+    "small": ("BORDERLINE_BRIEF_EXPLANATIONS", "BORDERLINE_MENTAL_ARITHMETIC", "BORDERLINE_SAFETY_LOOKUPS",
+              "BORDERLINE_MONEY_LOOKUPS"),
+    "large": ("BORDERLINE_ARITHMETIC", "BORDERLINE_URGENT_SAFETY", "BORDERLINE_PERSONAL_FINANCE"),
+}
+
+
+def borderline_rows() -> list[dict]:
+    """The borderline kinds and their contrasts (issue 14), source handwritten/borderline/<group>."""
+    rows = []
+    for label, module in (("small", small_prompts), ("large", large_prompts)):
+        for group in BORDERLINE_GROUPS[label]:
+            source = BORDERLINE_PREFIX + group.lower().removeprefix("borderline_")
+            rows += [example(p, label, source) for p in getattr(module, group)]
+    return rows
+
+
+def with_borderline(rows: list[dict]) -> list[dict]:
+    """`rows` (without borderline rows) plus the borderline rows, whose splits come from their own seeded
+    generator, stratified by group. Adding them changes no earlier row or split, so the held-out split that
+    earlier figures were measured on stays as it was."""
+    rng = random.Random(f"{SEED}/borderline")
+    seen = {json.dumps(row["messages"], sort_keys=True) for row in rows}
+    new = []
+    for row in borderline_rows():
+        key = json.dumps(row["messages"], sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            row["prompt"] = last_user_text(row["messages"])
+            row["id"] = hashlib.sha1(key.encode()).hexdigest()[:12]
+            new.append(row)
+    buckets = defaultdict(list)
+    for row in new:
+        buckets[row["source"]].append(row)
+    for source in sorted(buckets):
+        bucket = buckets[source]
+        rng.shuffle(bucket)
+        n_heldout = round(len(bucket) * HELDOUT_FRACTION)
+        for i, row in enumerate(bucket):
+            row["split"] = "heldout" if i < n_heldout else "train"
+    return sorted(rows + new, key=lambda r: (r["source"], r["id"]))
+
+
 def wrap_some_in_conversations(rows: list[dict], rng: random.Random) -> None:
     """Put a share of single-turn requests behind a few turns of small talk, so that conversation
     depth on its own predicts nothing and the last request decides."""
@@ -607,16 +651,22 @@ def build(bigbench_sdist: Path) -> list[dict]:
         row["prompt"] = last_user_text(row["messages"])
         row["id"] = hashlib.sha1(json.dumps(row["messages"], sort_keys=True).encode()).hexdigest()[:12]
     assign_splits(unique, rng)
-    unique.sort(key=lambda r: (r["source"], r["id"]))
-    return unique
+    return with_borderline(unique)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bigbench-sdist", type=Path, default=DEFAULT_BIGBENCH_SDIST)
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--borderline-only", action="store_true",
+                        help="refresh only the handwritten/borderline rows of the existing --output file (no BIG-bench "
+                             "needed); gives the same file as a full rebuild")
     args = parser.parse_args()
-    rows = build(args.bigbench_sdist)
+    if args.borderline_only:
+        existing = [json.loads(line) for line in args.output.read_text().split("\n") if line.strip()]
+        rows = with_borderline([row for row in existing if not row["source"].startswith(BORDERLINE_PREFIX)])
+    else:
+        rows = build(args.bigbench_sdist)
     with args.output.open("w") as out:
         for row in rows:
             ordered = {k: row[k] for k in ("id", "prompt", "messages", "label", "source", "split")}

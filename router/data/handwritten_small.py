@@ -459,3 +459,103 @@ LONG_BUT_EASY = [
     "I've been meaning to ask, since I'm learning Spanish on an app and it hasn't covered it yet: how do you say 'see you later' in Spanish?",
     "It's my first time cooking pasta for guests tonight and I'm a bit nervous about it. Should I add salt to the water before or after it boils?",
 ]
+
+
+# ---- Borderline kinds (issue 14), small side. Sources "handwritten/borderline/<group>"; their splits
+# are assigned apart from the rest (build_dataset.py).
+
+# "Explain X" asked for one sentence, for a child, or in plain words: a short answer settles it.
+BORDERLINE_BRIEF_EXPLANATIONS = [
+    "Explain photosynthesis in one sentence to a child.",
+    "Explain gravity to a five-year-old in one sentence.",
+    "Explain what a black hole is, in one line, for a kid.",
+    "Explain inflation like I'm five.",
+    "ELI5: why is the ocean salty?",
+    "Explain electricity to a child in a sentence.",
+    "In one sentence, explain what DNA is to a 7-year-old.",
+    "Explain the internet to a kid in one sentence.",
+    "Explain what a volcano is in simple words for children.",
+    "Explain rain to my daughter in one sentence.",
+    "Explain democracy in one sentence for a child.",
+    "explain taxes to a kid in one line",
+    "Explain what a computer virus is in plain English, one sentence.",
+    "Explain why we sleep, in a nutshell.",
+    "Explain evolution to a 6 year old in one sentence.",
+    "In a few words, explain what an atom is.",
+    "Explain what the moon is made of, simply, to a child.",
+    "Explain a rainbow to a toddler in one sentence.",
+    "Explain money to a child in one sentence.",
+    "Explain how plants drink water, in one line for kids.",
+    "Explain what a vaccine does in one sentence for a child.",
+    "Briefly explain what a cloud is to a kid.",
+    "Explain the seasons in two sentences to a child.",
+    "Explain recycling to a preschooler in one sentence.",
+    "Explain what a robot is to a 4 year old.",
+    "Explain time zones in simple terms, one sentence.",
+    "Explain what an engineer does in one line to a kid.",
+    "Explain the sun to a child in a single sentence.",
+    "Explain magnets like I'm 5.",
+    "One sentence, for a kid: what is a fossil?",
+]
+
+# The contrast for BORDERLINE_ARITHMETIC: times tables and small sums, also in a few words.
+BORDERLINE_MENTAL_ARITHMETIC = [
+    "What's 7 times 86?",
+    "12 x 45?",
+    "what is 9*64",
+    "Quick: 11 times 30?",
+    "Multiply 8 by 25.",
+    "What's 6 x 99?",
+    "How much is 340 + 275?",
+    "What's 912 minus 388?",
+    "132 divided by 11?",
+    "What's 4 times 75?",
+    "3 x 47?",
+    "What is 12 times 12?",
+    "Add 480 and 390.",
+    "What's 144 / 12?",
+    "What is 10 times 67?",
+    "5 times 18?",
+    "What's 250 + 250?",
+    "What is 96 divided by 8?",
+    "2 times 49?",
+    "What's 700 - 365?",
+]
+
+# The contrast for BORDERLINE_URGENT_SAFETY: safety and health facts a lookup settles.
+BORDERLINE_SAFETY_LOOKUPS = [
+    "What number do I call for an ambulance in the UK?",
+    "What's the emergency number in Germany?",
+    "What does a smoke alarm chirping once a minute mean?",
+    "What color is the fire extinguisher for electrical fires?",
+    "What is the normal body temperature?",
+    "How long should you wash your hands?",
+    "What does CPR stand for?",
+    "What is the poison control number in the US?",
+    "What does SPF mean on sunscreen?",
+    "What is a normal resting heart rate?",
+    "What is ibuprofen used for?",
+    "Is a tomato a fruit?",
+    "What does the Heimlich maneuver do, in a sentence?",
+    "What is first aid?",
+    "Which vitamin comes from sunlight?",
+]
+
+# The contrast for BORDERLINE_PERSONAL_FINANCE: money definitions and facts, no personal decision.
+BORDERLINE_MONEY_LOOKUPS = [
+    "What is a Roth IRA?",
+    "What does APR stand for?",
+    "What is an index fund?",
+    "What's the currency of Switzerland?",
+    "What is a 401k?",
+    "What does ETF mean?",
+    "What is compound interest, in one sentence?",
+    "What's a credit score?",
+    "What is a mortgage?",
+    "Who is on the US 100 dollar bill?",
+    "What is a stock split?",
+    "What does 'bear market' mean?",
+    "What is an annuity?",
+    "What is a dividend?",
+    "What's the difference between a debit and a credit card, briefly?",
+]

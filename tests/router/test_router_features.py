@@ -71,3 +71,24 @@ def test_features_read_the_last_user_turn_and_accept_content_parts():
     features = extract_features(messages)
     assert features["code_request"] == 0 and features["greeting"] >= 1
     assert list(features) == FEATURE_NAMES
+
+
+def test_arithmetic_beyond_mental_follows_the_labelling_rule():
+    from router.features import arithmetic_beyond_mental
+
+    assert arithmetic_beyond_mental("What's 47 times 86?") == 1  # both factors above 12
+    assert arithmetic_beyond_mental("Multiply 23 by 41.") == 1
+    assert arithmetic_beyond_mental("What's 7 times 86?") == 0  # a times table
+    assert arithmetic_beyond_mental("What is 340 + 275?") == 0
+    assert arithmetic_beyond_mental("What is 4,785 + 2,968?") == 1
+    assert arithmetic_beyond_mental("What's 144 / 12?") == 0 and arithmetic_beyond_mental("936 / 18") == 1
+
+
+def test_borderline_markers_fire_on_their_kinds_only():
+    urgent = features_of("My toddler swallowed a button battery, what do I do?")
+    money = features_of("Should I put my savings in bitcoin?")
+    brief = features_of("Explain photosynthesis in one sentence to a child.")
+    plain = features_of("What is the capital of Peru?")
+    assert urgent["urgent_risk"] >= 1 and plain["urgent_risk"] == 0
+    assert money["money_decision"] >= 1 and money["personal_decision"] >= 1 and plain["money_decision"] == 0
+    assert brief["brief_for_audience"] >= 1 and plain["brief_for_audience"] == 0

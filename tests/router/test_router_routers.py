@@ -88,3 +88,13 @@ def test_decide_batch_matches_decide_one_by_one():
     ]
     batch = router.decide_batch(conversations, 0.5)
     assert [d.route for d in batch] == [router.decide(c, 0.5).route for c in conversations] == ["small", "large"]
+
+
+def test_weights_read_their_own_features_by_name(router):
+    """Features added after training leave older weights usable: they read their columns by name."""
+    weights = json.loads(default_weights_path("features").read_text())
+    assert list(router.columns) == [__import__("router.features", fromlist=["x"]).FEATURE_NAMES.index(n)
+                                    for n in weights["feature_names"]]
+    weights["feature_names"] = [*weights["feature_names"][:-1], "no_such_feature"]
+    with pytest.raises(ValueError, match="no_such_feature"):
+        FeatureRouter(weights)

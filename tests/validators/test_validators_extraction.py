@@ -1,3 +1,5 @@
+import pytest
+
 from validators.extraction import split_clauses, split_sentences
 
 
@@ -64,3 +66,58 @@ def test_numbers_with_units_and_dates_are_not_confused(checker):
 
 def test_sentences_without_a_relation_give_no_claims(checker):
     assert claims_of(checker, "Paris is a beautiful city. France has great food.") == []
+
+
+def _claims(checker, text, question=None):
+    return [(c.relation, c.claimed_value, c.subject, c.verdict) for c in checker.check(text, question).claims]
+
+
+@pytest.mark.parametrize("text, relation, verdict", [
+    ("Magnesium has atomic number twelve.", "atomic_number", "supported"),
+    ("The atomic number of carbon is eight.", "atomic_number", "contradicted"),
+    ("Neon is element number ten.", "atomic_number", "supported"),
+    ("Brazil has about two hundred million people.", "population", "supported"),
+])
+def test_number_words_anywhere(checker, text, relation, verdict):
+    assert [(r, v) for r, _, _, v in _claims(checker, text)] == [(relation, verdict)]
+
+
+def test_number_words_elsewhere_are_not_claims(checker):
+    assert _claims(checker, "Carbon is one of the most common elements and forms four bonds.") == []
+    assert [v for *_, v in _claims(checker, "It's eight.", "What is the atomic number of oxygen?")] == ["supported"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Portugal uses the euro and has about 50 million people.", {"currency": "supported", "population": "contradicted"}),
+    ("Japan's capital is Tokyo, and it uses the won.", {"capital": "supported", "currency": "contradicted"}),
+    ("Egypt uses the pound and its capital is Alexandria.", {"currency": "supported", "capital": "contradicted"}),
+])
+def test_coordinated_claims(checker, text, expected):
+    assert {r: v for r, _, _, v in _claims(checker, text)} == expected
+
+
+def test_a_verb_led_clause_after_an_unknown_subject_stays_unknown(checker):
+    claims = _claims(checker, "The capital of France is Paris and has about 2 million people.")
+    assert ("population", "about 2 million people") not in [(r, v) for r, v, _, verdict in claims if verdict != "unverified"]
+
+
+@pytest.mark.parametrize("text, relation, verdict", [
+    ("Oxygen, with the symbol Ox, is a gas.", "symbol", "contradicted"),
+    ("Iron, whose symbol is Fe, rusts easily.", "symbol", "supported"),
+    ("Sydney, Australia's capital, is a harbour city.", "capital", "contradicted"),
+    ("Japan, with about 26 million people, is an island nation.", "population", "contradicted"),
+    ("Carbon, element number six, forms four bonds.", "atomic_number", "supported"),
+])
+def test_appositives(checker, text, relation, verdict):
+    assert [(r, v) for r, _, _, v in _claims(checker, text)] == [(relation, verdict)]
+
+
+@pytest.mark.parametrize("text, question, relation, verdict", [
+    ("People there pay with the dollar.", "What currency does Germany use?", "currency", "contradicted"),
+    ("In Sweden, people pay with the krona.", None, "currency", "supported"),
+    ("Norway is home to 50 million people.", None, "population", "contradicted"),
+    ("Most people in Brazil speak Spanish.", None, "language", "contradicted"),
+    ("Its main language is German.", "Tell me about Austria.", "language", "supported"),
+])
+def test_paraphrased_relations(checker, text, question, relation, verdict):
+    assert [(r, v) for r, _, _, v in _claims(checker, text, question)] == [(relation, verdict)]

@@ -100,7 +100,7 @@ def test_result_serialises_to_the_http_shape(checker):
     assert all(set(c) == {"text", "verdict", "evidence"} for c in dumped["claims"])
     [wrong] = result.contradicted_claims()
     assert wrong.evidence == {"subject": "Japan", "relation": "capital", "value": "Tokyo", "unit": None,
-                              "source": wrong.evidence["source"]}
+                              "source": wrong.evidence["source"], "as_of": "2014"}  # every fact carries its date
     assert wrong.evidence["source"].startswith("countryinfo")
 
 
@@ -108,3 +108,50 @@ def test_negation_applies_to_the_denied_value_only(checker):
     result = checker.check("Sweden uses the Swedish krona and has not adopted the euro.")
     assert result.verdict == "supported" and len(result.supported_claims()) == 2
     assert verdict(checker, "Brazil's official language is not Portuguese.") == "contradicted"
+
+
+def _dated_checker(tmp_path, write_jsonl, as_of, reference_date):
+    from validators.build_kb import build_knowledge_base
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    facts = write_jsonl(tmp_path / "dated.jsonl", [
+        {"subject": "Datedland", "relation": "population", "value": 100_000_000, "unit": "people", "as_of": as_of,
+         "source": "census", "kind": "country"},
+        {"subject": "Datedland", "relation": "area", "value": 50_000, "unit": "km²", "as_of": as_of, "kind": "country"}])
+    build_knowledge_base(tmp_path / "kb.sqlite", [facts], sources=())
+    return FactChecker(FactCheckerConfig(kb_path=tmp_path / "kb.sqlite", reference_date=reference_date))
+
+
+def test_population_tolerance_widens_with_the_facts_age(tmp_path, write_jsonl):
+    fresh = _dated_checker(tmp_path / "fresh", write_jsonl, "2024", "2024-07-01")
+    old = _dated_checker(tmp_path / "old", write_jsonl, "2014", "2024-07-01")
+    claim = "Datedland has a population of 118,000,000."
+    assert verdict(fresh, claim) == "contradicted"  # +18 %: outside ±10 % of a current figure
+    assert verdict(old, claim) == "supported"  # ten years old: ±20 %
+    [result] = old.check(claim).claims
+    assert result.evidence["as_of"] == "2014" and result.evidence["source"] == "census"
+
+
+def test_a_claim_beyond_the_kbs_freshness_is_unverified_not_contradicted(tmp_path, write_jsonl):
+    old = _dated_checker(tmp_path, write_jsonl, "2014", "2024-07-01")
+    assert verdict(old, "Datedland has a population of 140,000,000.") == "unverified"  # growth since 2014 may explain it
+    assert verdict(old, "Datedland has a population of 300,000,000.") == "contradicted"  # no growth explains this
+    assert verdict(old, "Datedland has a population of 40,000,000.") == "contradicted"
+    # area does not change: its tolerance stays ±10 % however old the figure is
+    assert verdict(old, "Datedland covers 58,000 square kilometres.") == "contradicted"
+
+
+def test_bad_as_of_is_rejected_with_the_field(tmp_path, write_jsonl):
+    from validators.sources import FactFileError, read_fact_file
+
+    path = write_jsonl(tmp_path / "bad.jsonl", [{"subject": "X", "relation": "population", "value": 5,
+                                                "unit": "people", "as_of": "last year"}])
+    with pytest.raises(FactFileError, match="as_of"):
+        read_fact_file(path)
+
+
+def test_default_kb_populations_are_the_freshest_source(checker):
+    nigeria = checker.kb.facts(checker.kb.resolve("Nigeria"), "population")
+    assert len(nigeria) == 1 and nigeria[0].as_of >= "2018" and "geonames" in nigeria[0].source.lower()
+    assert verdict(checker, "Nigeria has roughly 220 million people.") != "contradicted"
+    assert verdict(checker, "Nigeria has roughly 20 million people.") == "contradicted"
