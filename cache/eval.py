@@ -1,38 +1,42 @@
-"""Semantic cache evaluation on paraphrase / near-miss pairs.
+"""Semantic cache evaluation on paraphrase / near-miss pairs, with sizes and Wilson 95 % intervals.
 
-    python -m cache.eval [--threshold 0.8] [--data cache/data/eval_pairs.jsonl] [--show-errors]
+    python -m cache.eval --set dev          # cache/data/eval_pairs.jsonl + dev_issue14_pairs.jsonl (tune here)
+    python -m cache.eval --set test         # cache/data/test_pairs.jsonl (written blind; never tune on it)
+    python -m cache.eval --set PATH.jsonl [--show-errors]
 
-Each pair is a stored question and a probe, labelled "hit" (a paraphrase: the stored answer fits) or
-"miss" (a near-miss: the answer differs; `kind` names the guard that should catch it). For every pair
-a fresh in-memory `ResponseCacheStore` stores the first question and looks up the probe, so the
-figures measure the real lookup path: partitioning, threshold and guards. Prints the paraphrase hit
-rate and the near-miss false-hit rate at the threshold, per guard, and a threshold sweep with and
-without the guards (without = the embedding similarity alone).
+Each line is {"kind", "expect": "hit"|"miss", "stored", "probe"}: a stored question and a probe that
+should hit (a paraphrase: the stored answer fits) or miss (a near-miss: the answer differs). For every
+pair a fresh in-memory `ResponseCacheStore` (default config) stores the first question and looks up the
+probe, so the headline figures measure the real lookup path: partition, cosine candidates, guards,
+whitespace check and pair verifier. A sweep of the verifier threshold follows (dev: for choosing it).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from cache.config import DEFAULT_SIMILARITY_THRESHOLD, CacheConfig
+from cache.config import CacheConfig
 from cache.protocol import CacheQuery
 from cache.store import ResponseCacheStore
 
-DEFAULT_DATA = Path(__file__).parent / "data" / "eval_pairs.jsonl"
-SWEEP = (0.70, 0.75, 0.78, 0.80, 0.82, 0.83, 0.84, 0.85, 0.88, 0.90, 0.93)
+DATA = Path(__file__).parent / "data"
+SETS = {"dev": [DATA / "eval_pairs.jsonl", DATA / "dev_issue14_pairs.jsonl"], "test": [DATA / "test_pairs.jsonl"]}
+SWEEP = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 ANSWER = {"object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": "."},
                                                     "finish_reason": "stop"}]}
 
 
 @dataclass(frozen=True)
 class Pair:
-    kind: str  # "paraphrase" or the guard that should turn it into a miss
+    kind: str  # "paraphrase" or the kind of difference of a near-miss
     expect: str  # "hit" or "miss"
     stored: str
     probe: str
@@ -42,18 +46,47 @@ class PrecomputedEmbedder:
     """Embeds every text of the data set in one batch, then answers from memory."""
 
     def __init__(self, texts: list[str]):
-        from router.embedding import shared_embedder
+        from common.embedding import shared_embedder
 
         unique = sorted(set(texts))
-        vectors = shared_embedder().embed(unique)
-        self.vectors = dict(zip(unique, vectors))
+        self.vectors = dict(zip(unique, shared_embedder().embed(unique)))
 
     def embed_one(self, text: str) -> np.ndarray:
         return self.vectors[text]
 
 
-def load_pairs(path: Path) -> list[Pair]:
-    return [Pair(**json.loads(line)) for line in path.read_text().splitlines() if line.strip()]
+class RecordingVerifier:
+    """The shared verifier, remembering the last probability it gave (for the sweep)."""
+
+    def __init__(self):
+        from cache.verifier import shared_verifier
+
+        self.inner = shared_verifier()
+        self.last: float | None = None
+
+    def probability(self, stored, probe, u, v) -> float:
+        self.last = self.inner.probability(stored, probe, u, v)
+        return self.last
+
+
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score 95 % interval of a proportion."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def proportion(successes: int, n: int) -> str:
+    low, high = wilson(successes, n)
+    rate = successes / n if n else float("nan")
+    return f"{successes}/{n} = {rate:.1%} (95% CI {low:.1%}-{high:.1%})"
+
+
+def load_pairs(paths: list[Path]) -> list[Pair]:
+    return [Pair(**json.loads(line)) for path in paths for line in path.read_text().splitlines() if line.strip()]
 
 
 def query(text: str) -> CacheQuery:
@@ -61,62 +94,79 @@ def query(text: str) -> CacheQuery:
                       sampling={"temperature": 0.0, "max_tokens": 256})
 
 
-def cache_hits(pairs: list[Pair], embedder: PrecomputedEmbedder, threshold: float) -> list[bool]:
-    """For each pair: does looking up the probe hit after storing the stored question?"""
-    hits = []
+def run_pairs(pairs: list[Pair], embedder, config: CacheConfig) -> tuple[list[bool], list[float | None], list[str | None]]:
+    """Per pair: hit?, the verifier's probability (None when it was not consulted), the rejection reason."""
+    hits, probabilities, reasons = [], [], []
     for pair in pairs:
-        store = ResponseCacheStore(CacheConfig(similarity_threshold=threshold), embedder=embedder)
+        verifier = RecordingVerifier()
+        store = ResponseCacheStore(config, embedder=embedder, verifier=verifier)
         store.store(query(pair.stored), response=ANSWER)
         hits.append(store.lookup(query(pair.probe)) is not None)
-    return hits
+        probabilities.append(verifier.last)
+        rejections = store.stats()["guard_rejections"]
+        reasons.append(next(iter(rejections)) if rejections else None)
+    return hits, probabilities, reasons
 
 
-def rates(pairs: list[Pair], hits: list[bool]) -> tuple[float, float]:
-    """(hit rate on paraphrases, false-hit rate on near-misses)."""
-    paraphrase = [h for p, h in zip(pairs, hits) if p.expect == "hit"]
-    near_miss = [h for p, h in zip(pairs, hits) if p.expect == "miss"]
-    return float(np.mean(paraphrase)), float(np.mean(near_miss))
-
-
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--threshold", type=float, default=DEFAULT_SIMILARITY_THRESHOLD)
+    parser.add_argument("--set", default="dev", help="dev, test, or the path of a .jsonl file")
     parser.add_argument("--show-errors", action="store_true", help="list the pairs the cache gets wrong")
     args = parser.parse_args(argv)
 
-    pairs = load_pairs(args.data)
+    paths = SETS.get(args.set, [Path(args.set)])
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        if args.set == "test":
+            print(f"TEST SET MISSING: {missing[0]} does not exist yet. It is to be written by someone who has not "
+                  "seen the cache's code or dev data; no test figures can be reported until then.")
+        else:
+            print(f"data set missing: {', '.join(map(str, missing))}")
+        return 2
+
+    pairs = load_pairs(paths)
+    config = CacheConfig()
     embedder = PrecomputedEmbedder([t for p in pairs for t in (p.stored, p.probe)])
     similarity = [float(embedder.embed_one(p.stored) @ embedder.embed_one(p.probe)) for p in pairs]
-    n_para = sum(p.expect == "hit" for p in pairs)
-    print(f"{len(pairs)} pairs: {n_para} paraphrases (should hit), {len(pairs) - n_para} near-misses (should miss)")
+    hits, probabilities, reasons = run_pairs(pairs, embedder, config)
 
-    hits = cache_hits(pairs, embedder, args.threshold)
-    hit_rate, false_hit_rate = rates(pairs, hits)
-    print(f"\nthreshold {args.threshold:.2f}: paraphrase hit rate {hit_rate:.1%}, "
-          f"near-miss false-hit rate {false_hit_rate:.1%}")
-    by_kind: dict[str, list[tuple[bool, float]]] = defaultdict(list)
-    for pair, hit, sim in zip(pairs, hits, similarity):
-        by_kind[pair.kind].append((hit, sim))
-    print(f"  {'kind':<11} {'pairs':>5} {'hits':>5} {'mean sim':>9} {'above thr':>9}")
-    for kind, results in sorted(by_kind.items()):
-        n_hits = sum(h for h, _ in results)
-        above = sum(s >= args.threshold for _, s in results)
-        print(f"  {kind:<11} {len(results):>5} {n_hits:>5} {np.mean([s for _, s in results]):>9.3f} {above:>9}")
+    paraphrase = [i for i, p in enumerate(pairs) if p.expect == "hit"]
+    near_miss = [i for i, p in enumerate(pairs) if p.expect == "miss"]
+    print(f"set {args.set}: {', '.join(map(str, paths))}")
+    print(f"{len(pairs)} pairs: {len(paraphrase)} paraphrases (should hit), {len(near_miss)} near-misses (should miss)")
+    print(f"config: cosine candidates >= {config.similarity_threshold}, verifier >= {config.verifier_threshold}")
+    print(f"  paraphrase hit rate   {proportion(sum(hits[i] for i in paraphrase), len(paraphrase))}")
+    print(f"  near-miss false hits  {proportion(sum(hits[i] for i in near_miss), len(near_miss))}")
 
-    print("\nthreshold sweep   with guards: hit / false-hit   embedding only: hit / false-hit")
-    for threshold in SWEEP:
-        with_guards = rates(pairs, cache_hits(pairs, embedder, threshold))
-        embedding_only = rates(pairs, [s >= threshold for s in similarity])
-        print(f"  {threshold:.2f}            {with_guards[0]:>6.1%} / {with_guards[1]:>5.1%}"
-              f"                  {embedding_only[0]:>6.1%} / {embedding_only[1]:>5.1%}")
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for i, pair in enumerate(pairs):
+        by_kind[pair.kind].append(i)
+    print(f"\n  {'kind':<11} {'pairs':>5} {'hits':>5} {'mean cos':>9}  rejected by")
+    for kind, rows in sorted(by_kind.items()):
+        why = defaultdict(int)
+        for i in rows:
+            why[reasons[i] or ("hit" if hits[i] else "cosine")] += 1
+        print(f"  {kind:<11} {len(rows):>5} {sum(hits[i] for i in rows):>5} "
+              f"{np.mean([similarity[i] for i in rows]):>9.3f}  {dict(sorted(why.items()))}")
+
+    # Sweep: a pair hits at threshold t when it passed everything before the verifier and p >= t.
+    print("\nverifier threshold sweep: paraphrase hits / near-miss false hits")
+    for t in SWEEP:
+        swept = [p is not None and (p >= t) for p in probabilities]
+        para = sum(swept[i] for i in paraphrase)
+        false = sum(swept[i] for i in near_miss)
+        print(f"  {t:.2f}   {para / max(len(paraphrase), 1):>6.1%} ({para}/{len(paraphrase)})   "
+              f"{false / max(len(near_miss), 1):>5.1%} ({false}/{len(near_miss)})")
 
     if args.show_errors:
-        print("\nerrors at the threshold:")
-        for pair, hit, sim in zip(pairs, hits, similarity):
-            if hit != (pair.expect == "hit"):
-                print(f"  [{pair.kind}] sim {sim:.3f} {'HIT ' if hit else 'MISS'}: {pair.stored!r} | {pair.probe!r}")
+        print("\nerrors at the configured thresholds:")
+        for i, pair in enumerate(pairs):
+            if hits[i] != (pair.expect == "hit"):
+                p = probabilities[i]
+                print(f"  [{pair.kind}] cos {similarity[i]:.3f} p {'-' if p is None else f'{p:.2f}'} "
+                      f"{reasons[i] or ''} {'HIT ' if hits[i] else 'MISS'}: {pair.stored!r} | {pair.probe!r}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,9 +1,20 @@
 """Cache keys: what makes two requests the same request.
 
-The exact key hashes tenant, model, the messages (role + whitespace-normalised content) and the
-sampling parameters that change the output. The semantic partition hashes the same things except the
-last user turn, whose text is embedded instead: two requests can share a semantic answer only when
-everything but the wording of that last turn is identical.
+The exact key hashes tenant, model, the messages and the sampling parameters that change the output.
+Content is kept as sent: text is read with `common.messages.content_text` (text parts joined with "\\n",
+the text vLLM gives the chat template), and nothing inside it is folded, because code, YAML and tables
+depend on whitespace. Only what provably does not change the engine's input is normalised:
+- JSON key order (the digest sorts keys);
+- numbers in sampling parameters: 0 == 0.0 and 1 == 1.0 (integral floats become ints, so large seeds
+  keep every digit);
+- `stop`: "x" == ["x"], and its order and duplicates (vLLM stops at the first occurrence of any stop
+  string; the list is a set to it);
+- `max_completion_tokens` is the OpenAI alias of `max_tokens`;
+- fields that never reach the engine (`stream`, `user`, `metadata`, ...).
+
+The semantic partition hashes the same things except the last user turn, whose text is embedded
+instead: two requests can share a semantic answer only when everything but the wording of that last
+turn is identical (so `max_tokens` is always equal within a partition).
 """
 
 from __future__ import annotations
@@ -14,44 +25,49 @@ from dataclasses import dataclass
 from typing import Any
 
 from cache.protocol import CacheQuery
+from common.messages import content_text
 
-KEY_VERSION = 1  # bump when the normalisation changes, so old entries stop matching
+KEY_VERSION = 2  # bump when the normalisation changes, so old entries stop matching (2: content as sent)
 
 # Request fields that travel with the sampling parameters but do not change the generated text.
 OUTPUT_NEUTRAL_PARAMETERS = frozenset({"stream", "stream_options", "user", "request_id", "metadata", "store"})
 
 
-def normalize_whitespace(text: str) -> str:
-    return " ".join(text.split())
+def _all_text(content: Any) -> bool:
+    if content is None or isinstance(content, str):
+        return True
+    if not isinstance(content, list):
+        return False
+    return all(isinstance(part, dict) and part.get("type") == "text" for part in content)
 
 
-def message_text(content: Any) -> str:
-    """Text of an OpenAI message content: a string, or a list of parts of which text parts count."""
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return normalize_whitespace(content)
+def key_content(content: Any) -> Any:
+    """What of a message's content enters the key: the text the model sees when every part is text;
+    otherwise the parts as sent (images, audio: their exact description is part of the request)."""
+    if _all_text(content):
+        return content_text(content)
     if isinstance(content, list):
-        pieces = []
-        for part in content:
-            if isinstance(part, dict) and part.get("type") == "text":
-                pieces.append(normalize_whitespace(str(part.get("text", ""))))
-            else:  # images, audio...: their exact description is part of the request
-                pieces.append(json.dumps(part, sort_keys=True, ensure_ascii=False))
-        return "\n".join(pieces)
-    return normalize_whitespace(str(content))
+        return [part if isinstance(part, dict) else str(part) for part in content]
+    return str(content)
 
 
 def normalized_message(message: dict[str, Any]) -> dict[str, Any]:
-    normalized = {"role": str(message.get("role", "")), "content": message_text(message.get("content"))}
-    for field in ("name", "tool_calls", "tool_call_id"):  # these change what the model answers
-        if message.get(field) is not None:
-            normalized[field] = message[field]
+    """Role, content as the model sees it, and every other field as sent (name, tool_calls, ...)."""
+    normalized = {name: value for name, value in message.items() if name != "content" and value is not None}
+    normalized["role"] = str(message.get("role", ""))
+    normalized["content"] = key_content(message.get("content"))
     return normalized
 
 
+def _canonical_number(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def canonical_sampling(sampling: dict[str, Any]) -> dict[str, Any]:
-    """Sampling parameters in one canonical form: 0 == 0.0, 'x' == ['x'] for stop, aliases merged."""
+    """Sampling parameters in one canonical form: 0 == 0.0, 'x' == ['x'] == ['x', 'x'] for stop,
+    max_completion_tokens == max_tokens, output-neutral fields dropped."""
     canonical: dict[str, Any] = {}
     for name, value in sampling.items():
         if name in OUTPUT_NEUTRAL_PARAMETERS or value is None:
@@ -59,9 +75,9 @@ def canonical_sampling(sampling: dict[str, Any]) -> dict[str, Any]:
         if name == "max_completion_tokens":
             name = "max_tokens"
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = float(value)
+            value = _canonical_number(value)
         if name == "stop":
-            value = sorted([value] if isinstance(value, str) else [str(v) for v in value])
+            value = sorted({value} if isinstance(value, str) else {str(v) for v in value})
         canonical[name] = value
     return canonical
 
@@ -74,6 +90,12 @@ def is_deterministic(sampling: dict[str, Any]) -> bool:
         or sampling.get("seed") is not None
         or sampling.get("top_k") == 1
     )
+
+
+def max_tokens_of(sampling: dict[str, Any]) -> int | None:
+    """The request's output budget (`max_tokens` or its alias), or None when the request sets none."""
+    value = canonical_sampling(sampling).get("max_tokens")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def digest(value: Any) -> str:
@@ -96,21 +118,21 @@ def exact_key(query: CacheQuery) -> str:
 @dataclass(frozen=True)
 class SemanticKey:
     partition: str  # hash of everything but the last user turn's wording
-    text: str  # the last user turn, whitespace-normalised: what gets embedded and guarded
+    text: str  # the last user turn as sent: what gets embedded and verified
 
 
 def semantic_key(query: CacheQuery) -> SemanticKey | None:
-    """None when the request has no user turn with plain text to compare."""
+    """None when the request has no user turn with plain string text to compare."""
     messages = [normalized_message(m) for m in query.messages]
     user_turns = [i for i, m in enumerate(messages) if m["role"] == "user"]
     if not user_turns:
         return None
     last_user = user_turns[-1]
     text = messages[last_user]["content"]
-    if not text.strip() or not isinstance(query.messages[last_user].get("content"), str):
-        return None  # multimodal turns are matched exactly only
+    if not isinstance(query.messages[last_user].get("content"), str) or not text.strip():
+        return None  # multimodal or multi-part turns are matched exactly only
     context = list(messages)
-    context[last_user] = {"role": "user", "content": None}  # the slot whose wording may vary
+    context[last_user] = {**messages[last_user], "content": None}  # the slot whose wording may vary
     partition = digest(
         {
             "v": KEY_VERSION,

@@ -2,6 +2,8 @@
 
 Keys (all under one hash tag, so they live in one slot):
     {p}:entry:<key>   hash: payload, tenant, expires_at, partition, text, vector; PEXPIRE = TTL
+                      (with a cipher, payload, text and vector are sealed with AES-256-GCM, cache/crypto.py;
+                      tenant, the hashed keys and partition stay in clear)
     {p}:lru           sorted set key → last use time; the lowest is evicted first
     {p}:sizes         hash key → entry bytes;  {p}:bytes  their sum (the byte bound is shared)
     {p}:expiry        sorted set key → expiry time, to release the bytes of expired entries
@@ -29,6 +31,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from cache.crypto import EntryCipher, Unreadable
 from cache.entry import BackendUnavailable, CacheEntry, ExpiryQueue
 from cache.vector_index import PartitionedIndex
 
@@ -78,6 +81,7 @@ return evicted
 """ % STALE_EXPIRY_SWEEP
 
 _ENTRY_FIELDS = ("payload", "tenant", "expires_at", "partition", "text")
+_CANDIDATE_FIELDS = (*_ENTRY_FIELDS, "vector")  # the verifier reads the stored question's embedding
 
 
 class RedisBackend:
@@ -92,8 +96,12 @@ class RedisBackend:
         retry_interval_s: float = 2.0,
         index_probes: int = 8,
         clock: Callable[[], float] = time.time,
+        cipher: EntryCipher | None = None,
     ):
+        """`cipher` seals payload, question text and vector at rest; entries it cannot open are misses."""
         self.url = url
+        self.unreadable = 0  # entries that did not open with the current key
+        self._cipher = cipher
         self.max_bytes = max_bytes
         self.retry_interval_s = retry_interval_s
         self.evictions = 0
@@ -131,12 +139,14 @@ class RedisBackend:
     def put(self, entry: CacheEntry, now: float) -> None:
         ttl_ms = max(1, int((entry.expires_at - now) * 1000))
         fields: list[bytes | str] = [
-            "payload", entry.payload, "tenant", entry.tenant, "expires_at", repr(entry.expires_at),
+            "payload", self._seal(entry.payload, entry.key, "payload"), "tenant", entry.tenant,
+            "expires_at", repr(entry.expires_at),
         ]
         semantic = entry.vector is not None and entry.partition is not None
         if semantic:
-            fields += ["partition", entry.partition, "text", entry.text or "",
-                       "vector", np.asarray(entry.vector, dtype=np.float32).tobytes()]
+            vector = np.asarray(entry.vector, dtype=np.float32).tobytes()
+            fields += ["partition", entry.partition, "text", self._seal((entry.text or "").encode(), entry.key, "text"),
+                       "vector", self._seal(vector, entry.key, "vector")]
         keys = [self._lru, self._sizes, self._total, self._expiry_set, self._semlog, self._semseq]
         args = [self._entry_prefix, entry.key, repr(now), repr(entry.expires_at), ttl_ms,
                 entry.size_bytes(), self.max_bytes, "1" if semantic else "0", *fields]
@@ -156,7 +166,7 @@ class RedisBackend:
         def fetch():
             pipe = self._redis.pipeline(transaction=False)
             for key, _ in candidates:
-                pipe.hmget(self._entry_prefix + key, _ENTRY_FIELDS)
+                pipe.hmget(self._entry_prefix + key, _CANDIDATE_FIELDS)
             return pipe.execute()
 
         found = []
@@ -216,13 +226,28 @@ class RedisBackend:
             self._down = False
         return result
 
+    def _seal(self, value: bytes, key: str, field: str) -> bytes:
+        return value if self._cipher is None else self._cipher.seal(value, key, field)
+
+    def _open(self, value: bytes, key: str, field: str) -> bytes:
+        return value if self._cipher is None else self._cipher.open(value, key, field)
+
     def _entry_from(self, key: str, values: list[bytes | None], now: float) -> CacheEntry | None:
-        payload, tenant, expires_at, partition, text = values
+        payload, tenant, expires_at, partition, text = values[:5]
+        vector = values[5] if len(values) > 5 else None
         if payload is None or tenant is None or expires_at is None or float(expires_at) <= now:
+            return None
+        try:
+            payload = self._open(payload, key, "payload")
+            text = self._open(text, key, "text") if text else None
+            vector = self._open(vector, key, "vector") if vector else None
+        except Unreadable:
+            self.unreadable += 1  # written under another key (rotated) or in clear: a miss
             return None
         return CacheEntry(
             key=key, tenant=tenant.decode(), payload=payload, expires_at=float(expires_at),
             partition=partition.decode() if partition else None, text=text.decode() if text else None,
+            vector=np.frombuffer(vector, dtype=np.float32) if vector else None,
         )
 
     def _sync(self, now: float) -> None:
@@ -244,10 +269,16 @@ class RedisBackend:
             for key, _ in new:
                 pipe.hmget(self._entry_prefix + key.decode(), ("partition", "vector", "expires_at"))
             for (key, seq), (partition, vector, expires_at) in zip(new, pipe.execute()):
-                if partition and vector and expires_at and float(expires_at) > now:
-                    self._index_add(partition.decode(), key.decode(), np.frombuffer(vector, dtype=np.float32),
-                                    float(expires_at))
                 self._seen_seq = max(self._seen_seq, seq)
+                if not (partition and vector and expires_at and float(expires_at) > now):
+                    continue
+                try:
+                    vector = self._open(vector, key.decode(), "vector")
+                except Unreadable:
+                    self.unreadable += 1
+                    continue
+                self._index_add(partition.decode(), key.decode(), np.frombuffer(vector, dtype=np.float32),
+                                float(expires_at))
             if len(new) < SYNC_BATCH:
                 return
 

@@ -23,7 +23,7 @@ import numpy as np
 from cache.config import CacheConfig
 from cache.entry import BackendUnavailable, CacheEntry
 from cache.guards import near_miss_reason
-from cache.keys import SemanticKey, exact_key, is_deterministic, semantic_key
+from cache.keys import SemanticKey, exact_key, is_deterministic, max_tokens_of, semantic_key
 from cache.memory_backend import MemoryBackend
 from cache.protocol import CacheHit, CacheQuery, StoreOutcome
 
@@ -38,6 +38,16 @@ class Embedder(Protocol):
     def embed_one(self, text: str) -> np.ndarray: ...
 
 
+class Verifier(Protocol):
+    def probability(self, stored: str, probe: str, u: np.ndarray, v: np.ndarray) -> float: ...
+
+
+def whitespace_only_difference(stored: str, probe: str) -> bool:
+    """The texts differ only in whitespace inside them ("x =     1" vs "x = 1"): for code, YAML or a
+    table that is another request, and no embedding sees it. Leading/trailing whitespace is ignored."""
+    return stored != probe and stored.strip() != probe.strip() and stored.split() == probe.split()
+
+
 class ResponseCacheStore:
     """Exact + semantic response cache over a memory or Redis backend."""
 
@@ -47,11 +57,15 @@ class ResponseCacheStore:
         *,
         embedder: Embedder | None = None,
         clock: Callable[[], float] = time.time,
+        verifier: Verifier | None = None,
     ):
         """`embedder` defaults to the shared all-MiniLM-L6-v2 model (loaded on first semantic use);
-        `clock` (seconds) is injectable so TTL can be tested without sleeping."""
+        `verifier` to the trained pair verifier of cache/data/verifier.npz (cache/verifier.py);
+        `clock` (seconds) is injectable so TTL can be tested without sleeping.
+        Raises ValueError when `encryption="required"` and the key variable is unset or malformed."""
         self.config = config or CacheConfig()
         self._embedder = embedder
+        self._verifier = verifier
         self._clock = clock
         self._lock = threading.Lock()
         self._embedding_memo: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -59,8 +73,10 @@ class ResponseCacheStore:
         self._skips: Counter[str] = Counter()
         self._guard_rejections: Counter[str] = Counter()
         if self.config.backend == "redis":
+            from cache.crypto import cipher_from_environment
             from cache.redis_backend import RedisBackend
 
+            cipher = cipher_from_environment(self.config.encryption_key_env, self.config.encryption)
             self._backend = RedisBackend(
                 self.config.redis_url,
                 self.config.max_bytes,
@@ -69,6 +85,7 @@ class ResponseCacheStore:
                 retry_interval_s=self.config.redis_retry_interval_s,
                 index_probes=self.config.index_probes,
                 clock=clock,
+                cipher=cipher,
             )
         else:
             self._backend = MemoryBackend(self.config.max_bytes, index_probes=self.config.index_probes)
@@ -106,9 +123,9 @@ class ResponseCacheStore:
         for candidate, similarity in candidates:  # best first
             if similarity < self.config.similarity_threshold:
                 break
-            if candidate.tenant != query.tenant or candidate.text is None:
+            if candidate.tenant != query.tenant or candidate.text is None or candidate.vector is None:
                 continue  # cannot happen with distinct partitions; checked because it must never happen
-            reason = self._near_miss_reason(candidate.text, semantic.text)
+            reason = self._near_miss_reason(candidate.text, semantic.text, candidate.vector, vector)
             if reason is not None:
                 self._guard_rejections[reason] += 1
                 continue
@@ -127,7 +144,10 @@ class ResponseCacheStore:
         error: bool = False,
     ) -> tuple[bool, StoreOutcome]:
         """Store a validated answer; returns (stored, why). Errors, blocked or contradicted answers,
-        generations that did not finish (max_tokens, content filter) and sampled requests are refused."""
+        generations that did not finish (content filter, None) and sampled requests are refused.
+        An answer cut by `length` is stored only when the request set `max_tokens` (or
+        `max_completion_tokens`): the key holds that budget, so only a request with the same budget
+        gets it; without one the cut depends on the server's default and is refused (TRUNCATED)."""
         outcome = self._refusal(query, response, finish_reason, verdict, error)
         if outcome is None:
             entry = self._entry(query, response)
@@ -156,11 +176,11 @@ class ResponseCacheStore:
         if verdict in NEVER_STORED_VERDICTS:
             return NEVER_STORED_VERDICTS[verdict]
         choice_reasons = [c.get("finish_reason") for c in response.get("choices", []) if isinstance(c, dict)]
-        if finish_reason == "length" or "length" in choice_reasons:
+        truncated = finish_reason == "length" or "length" in choice_reasons
+        if truncated and max_tokens_of(query.sampling) is None:
             return StoreOutcome.TRUNCATED
-        if finish_reason not in STORABLE_FINISH_REASONS or any(
-            r not in STORABLE_FINISH_REASONS for r in choice_reasons
-        ):
+        storable = STORABLE_FINISH_REASONS | {"length"} if truncated else STORABLE_FINISH_REASONS
+        if finish_reason not in storable or any(r not in storable for r in choice_reasons):
             return StoreOutcome.UNFINISHED
         if not self._cacheable(query):
             return StoreOutcome.NONDETERMINISTIC
@@ -196,6 +216,7 @@ class ResponseCacheStore:
                 "skips": dict(self._skips),
                 "guard_rejections": dict(self._guard_rejections),
                 "bypassed": self._counts["bypassed"],
+                "unreadable": getattr(self._backend, "unreadable", 0),  # entries sealed with another key
                 "evictions": self._backend.evictions,
                 "bytes_used": bytes_used,
                 "entries": entries,
@@ -222,10 +243,23 @@ class ResponseCacheStore:
             return None
         return semantic
 
-    def _near_miss_reason(self, stored_text: str, probe_text: str) -> str | None:
-        """The guards' verdict; a guard that fails makes a miss (logged once), never a failed request."""
+    def _near_miss_reason(
+        self, stored_text: str, probe_text: str, stored_vector: np.ndarray, probe_vector: np.ndarray
+    ) -> str | None:
+        """Why the candidate is not the same request ("whitespace", a guard's name, "verifier"), or None.
+        A check that fails makes a miss (logged once), never a failed request."""
         try:
-            return near_miss_reason(stored_text, probe_text)
+            if whitespace_only_difference(stored_text, probe_text):
+                return "whitespace"
+            reason = near_miss_reason(stored_text, probe_text)
+            if reason is not None or not self.config.verifier_enabled:
+                return reason
+            if self._verifier is None:
+                from cache.verifier import shared_verifier
+
+                self._verifier = shared_verifier()
+            probability = self._verifier.probability(stored_text, probe_text, stored_vector, probe_vector)
+            return None if probability >= self.config.verifier_threshold else "verifier"
         except Exception:
             if not self._counts["guard_errors"]:
                 logger.exception("near-miss guard failed on %r vs %r; treating it as a miss", stored_text, probe_text)
@@ -239,7 +273,7 @@ class ResponseCacheStore:
                 self._embedding_memo.move_to_end(text)
                 return vector
         if self._embedder is None:
-            from router.embedding import shared_embedder
+            from common.embedding import shared_embedder
 
             self._embedder = shared_embedder()
         vector = np.asarray(self._embedder.embed_one(text), dtype=np.float32)

@@ -33,7 +33,7 @@ class MemoEmbedder:
     """The shared all-MiniLM-L6-v2 embedder, remembering texts it has embedded (tests repeat them)."""
 
     def __init__(self):
-        from router.embedding import shared_embedder
+        from common.embedding import shared_embedder
 
         self._model = shared_embedder()
         self._vectors: dict[str, np.ndarray] = {}

@@ -116,7 +116,6 @@ def test_tenants_never_share_entries(store, make_query, make_response):
         ({"error": True}, StoreOutcome.ERROR),
         ({"verdict": "blocked"}, StoreOutcome.BLOCKED),
         ({"verdict": "contradicted"}, StoreOutcome.CONTRADICTED),
-        ({"finish_reason": "length"}, StoreOutcome.TRUNCATED),
         ({"finish_reason": "content_filter"}, StoreOutcome.UNFINISHED),
         ({"finish_reason": None}, StoreOutcome.UNFINISHED),
     ],
@@ -128,10 +127,57 @@ def test_never_cached(store, make_query, make_response, kwargs, outcome):
     assert store.stats()["skips"] == {outcome.value: 1} and store.stats()["stores"] == 0
 
 
-def test_truncated_choice_is_not_cached_even_if_finish_reason_says_stop(store, make_query, make_response):
-    query = make_query("Write a long story.")
-    assert store.store(query, response=make_response("Once upon", finish_reason="length")) == (
+def test_length_cut_answers_are_cached_under_their_exact_max_tokens(store, make_query, make_response):
+    """Changed deliberately (issue 14): `length` answers used to be refused although max_tokens is in the key."""
+    query = make_query("Is Paris in France? Answer yes or no.", max_tokens=1)
+    assert store.store(query, response=make_response("Yes", finish_reason="length"), finish_reason="length") == (
+        True, StoreOutcome.STORED)
+    assert store.lookup(query).kind == "exact"
+    assert store.lookup(make_query("Is Paris in France? Answer yes or no.", max_tokens=2)) is None
+    assert store.lookup(make_query("Is Paris in France? Answer yes or no.", max_completion_tokens=1)).kind == "exact"
+    # semantic matching never crosses budgets either: max_tokens is part of the partition
+    assert store.lookup(make_query("Is Paris located in France? Answer yes or no.", max_tokens=8)) is None
+
+
+def test_length_cut_without_a_budget_is_not_cached(store, make_query, make_response):
+    query = make_query("Write a long story.", max_tokens=None)
+    assert store.store(query, response=make_response("Once upon", finish_reason="length"), finish_reason="length") == (
         False, StoreOutcome.TRUNCATED)
+    assert store.store(query, response=make_response("Once upon", finish_reason="length")) == (
+        False, StoreOutcome.TRUNCATED)  # a choice cut by length, whatever finish_reason says
+
+
+def test_whitespace_only_difference_is_not_a_semantic_hit(store, make_query, make_response):
+    store.store(make_query("Copy this line exactly: x =     1"), response=make_response("x =     1"))
+    assert store.lookup(make_query("Copy this line exactly: x = 1")) is None
+    assert store.stats()["guard_rejections"] == {"whitespace": 1}
+    assert store.lookup(make_query("Copy this line exactly: x =     1 ")).kind == "semantic"  # trailing only
+
+
+@pytest.mark.parametrize(
+    ("stored", "probe"),
+    [
+        ("Give me a short antonym for happy.", "Give me a short synonym for happy."),
+        ("Give me a word that means the same as big.", "Give me a word that means the opposite of big."),
+        ("How do I increase the font size in VS Code?", "How do I decrease the font size in VS Code?"),
+    ],
+)
+def test_opposite_requests_miss(store, make_query, make_response, stored, probe):
+    store.store(make_query(stored), response=make_response("stored answer"))
+    assert store.lookup(make_query(probe)) is None
+
+
+@pytest.mark.parametrize(
+    ("stored", "probe"),
+    [
+        ("What is the capital of Australia?", "What is the captial of Australia?"),
+        ("How long do I have to return an item bought online in the EU?",
+         "What is the time limit for returning an item bought online in the EU?"),
+    ],
+)
+def test_typos_and_rewordings_hit(store, make_query, make_response, stored, probe):
+    store.store(make_query(stored), response=make_response("stored answer"))
+    assert store.lookup(make_query(probe)).kind == "semantic"
 
 
 def test_error_body_is_not_cached(store, make_query):

@@ -97,7 +97,10 @@ def test_never_cached_with_redis(make_store, make_query, make_response):
     query = make_query("What is the capital of France?")
     assert store.store(query, response=make_response("Paris."), verdict="contradicted") == (
         False, StoreOutcome.CONTRADICTED)
-    assert store.store(query, response=make_response("Par", finish_reason="length"), finish_reason="length") == (
+    assert store.store(query, response=make_response("Paris."), finish_reason="content_filter") == (
+        False, StoreOutcome.UNFINISHED)  # was a `length` case: length-cut answers are now cached under max_tokens
+    no_budget = make_query("What is the capital of France?", max_tokens=None)
+    assert store.store(no_budget, response=make_response("Par", finish_reason="length"), finish_reason="length") == (
         False, StoreOutcome.TRUNCATED)
     assert store.lookup(query) is None and store.stats()["entries"] == 0
 
@@ -141,3 +144,54 @@ def test_replica_resyncs_after_redis_lost_its_data(make_store, redis_server, clo
     writer.store(make_query("What is the capital of France?"), response=make_response("Paris."))
     assert reader.lookup(make_query("What's the capital city of France?")).kind == "semantic"
     assert reader.lookup(make_query("What is fact number 1?")) is None
+
+
+def _new_key() -> str:
+    import base64
+    import os
+
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+
+def test_entries_are_encrypted_at_rest(make_store, redis_server, monkeypatch, make_query, make_response):
+    monkeypatch.setenv("LLM_SERVE_CACHE_KEY", _new_key())
+    store = make_store(encryption="required")
+    question, answer = "What is the secret capital of Atlantis?", "Poseidonia, beneath the waves."
+    store.store(make_query(question, tenant="acme"), response=make_response(answer))
+    client = redis.Redis.from_url(redis_server.url)
+    dump = b""
+    for name in client.scan_iter(match="*"):
+        kind = client.type(name)
+        if kind == b"hash":
+            dump += b"".join(k + v for k, v in client.hgetall(name).items())
+        elif kind == b"zset":
+            dump += b"".join(member for member, _ in client.zrange(name, 0, -1, withscores=True))
+        elif kind == b"string":
+            dump += client.get(name) or b""
+    assert dump and b"acme" in dump  # the tenant may stay in clear
+    for secret in (answer, question, "Poseidonia", "Atlantis"):
+        assert secret.encode() not in dump
+    assert store.lookup(make_query(question, tenant="acme")).response["choices"][0]["message"]["content"] == answer
+    assert store.lookup(make_query("What's the secret capital city of Atlantis?", tenant="acme")).kind == "semantic"
+
+
+def test_rotated_key_makes_old_entries_misses(make_store, monkeypatch, make_query, make_response):
+    monkeypatch.setenv("LLM_SERVE_CACHE_KEY", _new_key())
+    make_store(encryption="required").store(make_query("What is the capital of France?"), response=make_response("Paris."))
+    monkeypatch.setenv("LLM_SERVE_CACHE_KEY", _new_key())
+    rotated = make_store(encryption="required")
+    assert rotated.lookup(make_query("What is the capital of France?")) is None
+    assert rotated.lookup(make_query("What's the capital city of France?")) is None
+    assert rotated.store(make_query("What is the capital of France?"), response=make_response("Paris."))[0]
+    assert rotated.lookup(make_query("What is the capital of France?")).kind == "exact"
+
+
+def test_required_encryption_without_a_key_fails_naming_the_variable(redis_server, monkeypatch, embedder):
+    monkeypatch.delenv("LLM_SERVE_CACHE_KEY", raising=False)
+    with pytest.raises(ValueError, match="LLM_SERVE_CACHE_KEY"):
+        ResponseCacheStore(CacheConfig(backend="redis", redis_url=redis_server.url, encryption="required"),
+                           embedder=embedder)
+    monkeypatch.setenv("LLM_SERVE_CACHE_KEY", "not a key")
+    with pytest.raises(ValueError, match="LLM_SERVE_CACHE_KEY"):
+        ResponseCacheStore(CacheConfig(backend="redis", redis_url=redis_server.url, encryption="optional"),
+                           embedder=embedder)
