@@ -59,7 +59,17 @@ prometheus:
 	@command -v promtool >/dev/null || { echo "==> installing prometheus (server + promtool)"; \
 		(apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus) || sudo apt-get install -y -qq --no-install-recommends prometheus; }
 
-serve: install model
+REDIS_PORT ?= 6379
+REDIS_DIR  := $(LLM_SERVE_CACHE)/redis
+
+serve: install model redis
+	@echo "==> starting Redis on 127.0.0.1:$(REDIS_PORT) (keys, limits, spend; append-only file in $(REDIS_DIR))"
+	@mkdir -p $(REDIS_DIR)
+	@redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 || redis-server --port $(REDIS_PORT) --bind 127.0.0.1 --daemonize yes \
+		--dir $(REDIS_DIR) --appendonly yes --save "" --logfile $(REDIS_DIR)/redis.log \
+		|| { echo "Redis could not start on port $(REDIS_PORT): see $(REDIS_DIR)/redis.log (or set REDIS_PORT and tenancy.redis_url)"; exit 1; }
+	@for i in $$(seq 50); do redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 && break; sleep 0.1; done; \
+		redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 || { echo "Redis did not answer on port $(REDIS_PORT): see $(REDIS_DIR)/redis.log"; exit 1; }
 	@echo "==> starting Ray"
 	@$(VENV)/bin/ray get-auth-token --generate >/dev/null
 	@$(VENV)/bin/ray status >/dev/null 2>&1 || $(VENV)/bin/ray start --head --num-cpus $(RAY_NUM_CPUS) \
@@ -75,6 +85,7 @@ status:
 stop:
 	-$(VENV)/bin/serve shutdown -y
 	-$(VENV)/bin/ray stop
+	-redis-cli -p $(REDIS_PORT) shutdown
 
 test: install model redis prometheus
 	$(PY) -m pytest tests -v -p no:cacheprovider

@@ -13,7 +13,8 @@ from ray.serve.exceptions import BackPressureError, DeploymentUnavailableError
 from ray.serve.handle import DeploymentHandle
 from vllm.entrypoints.generate.base.protocol import StreamOptions
 
-from pipeline import APIError, Endpoint, PoolUnavailable
+from pipeline import APIError, Caller, Endpoint, PoolUnavailable
+from tenancy import Admission, LimitsUnavailable, Tenancy, TenancyError, bearer_secret
 
 # Ray errors that mean "this pool cannot answer now", as opposed to a bad request.
 _UNAVAILABLE = (DeploymentUnavailableError, RayActorError)
@@ -89,19 +90,53 @@ def _sse_payloads(event: Any) -> list[dict[str, Any]]:
     return payloads
 
 
-class StaticKeyAuthenticator:
-    """API key -> tenant from the config's `ingress.api_keys`; no keys configured: everyone is 'default'."""
+class TenancyAccess:
+    """The authentication and limits stages over `tenancy.Tenancy` (keys, rpm/tpm windows and budgets in
+    Redis, shared by every ingress replica). Its calls are short blocking Redis round trips: they run in
+    a worker thread, off the ingress' event loop. Tenancy's typed errors become OpenAI-shaped APIErrors."""
 
-    def __init__(self, keys: dict[str, str]):
-        self.keys = dict(keys)
+    REFUSAL_CODES = {"budget": "insufficient_quota", "rpm": "rate_limit_exceeded", "tpm": "rate_limit_exceeded"}
 
-    async def __call__(self, authorization: str | None) -> str:
-        if not self.keys:
-            return "default"
-        token = (authorization or "").removeprefix("Bearer ").strip()
-        if token not in self.keys:
-            raise APIError(401, "Incorrect API key provided.", type="authentication_error", code="invalid_api_key")
-        return self.keys[token]
+    def __init__(
+        self,
+        tenancy: Tenancy,
+        on_refusal: Callable[[str, str], None] = lambda reason, tenant: None,
+        on_budget: Callable[[str, float, float | None], None] = lambda tenant, remaining, budget: None,
+    ):
+        self.tenancy = tenancy
+        self.on_refusal, self.on_budget = on_refusal, on_budget
+
+    def _error(self, error: TenancyError, tenant: str = "") -> APIError:
+        headers = {}
+        if isinstance(error, LimitsUnavailable):
+            headers["Retry-After"] = str(max(1, int(error.retry_after_s + 0.999)))
+        self.on_refusal("auth" if error.http_status in (401, 403) else "limits_unavailable", tenant)
+        return APIError(error.http_status, str(error), type=error.error_type, code=error.code, headers=headers)
+
+    async def authenticate(self, authorization: str | None) -> Caller:
+        try:
+            key = await asyncio.to_thread(self.tenancy.authenticate, bearer_secret(authorization))
+        except TenancyError as error:
+            raise self._error(error) from None
+        models = tuple(key.models) if key.models is not None else None
+        return Caller(key.tenant, key.key_id, models, key.allowed_pools() if models is not None else None, key)
+
+    async def admit(self, caller: Caller, estimated_tokens: int, estimated_cost_usd: float) -> Admission:
+        try:
+            admission = await asyncio.to_thread(self.tenancy.admit, caller.record, estimated_tokens, estimated_cost_usd)
+        except TenancyError as error:
+            raise self._error(error, caller.tenant) from None
+        if admission.budget_remaining_usd is not None:
+            self.on_budget(caller.tenant, admission.budget_remaining_usd, caller.record.budget_usd)
+        if not admission.allowed:
+            self.on_refusal(admission.reason, caller.tenant)
+            raise APIError(429, admission.message, type="insufficient_quota" if admission.reason == "budget" else "requests",
+                           code=self.REFUSAL_CODES[admission.reason],
+                           headers={**admission.headers, "Retry-After": admission.retry_after_header or "1"})
+        return admission
+
+    async def settle(self, admission: Admission, prompt_tokens: int, completion_tokens: int, cost_usd: float) -> None:
+        await asyncio.to_thread(self.tenancy.settle, admission, prompt_tokens, completion_tokens, cost_usd)
 
 
 def handle_callable(handle: DeploymentHandle | None, method: str) -> Callable[..., Awaitable[Any]] | None:

@@ -17,7 +17,9 @@ from ray.serve.config import AutoscalingConfig
 from engines.config import TRANSFORMERS_ENGINE_KWARGS, TRANSFORMERS_ENGINE_OPTIONS, looks_like_local_path, resolve_model_path, vllm_engine_arg_names
 from cache import CacheConfig
 from pipeline.policies import VALIDATION_POLICIES
+from guardrails import GuardrailsConfig
 from router import RouterConfig
+from tenancy import TenancyConfig
 from validators import FactCheckerConfig
 
 PoolName = Literal["small", "large"]
@@ -232,9 +234,6 @@ class PoolConfig(StrictModel):
 
 class IngressConfig(StrictModel):
     default_pool: PoolName = Field("small", description="Pool for model='auto' when no classifier decides.")
-    api_keys: dict[str, str] = Field(
-        default_factory=dict, description="API key → tenant. Empty: no auth, every request is tenant 'default'."
-    )
     max_request_bytes: int = Field(1_000_000, ge=1024, description="Larger bodies are refused with 413.")
     retry_after_s: int = Field(2, ge=1, description="Retry-After sent with 503 when a pool is saturated.")
     failover: bool = Field(
@@ -291,6 +290,14 @@ class AppConfig(StrictModel):
     classifier: ClassifierDeploymentConfig = Field(default_factory=ClassifierDeploymentConfig)
     fact_checker: FactCheckerDeploymentConfig = Field(default_factory=FactCheckerDeploymentConfig)
     cache: CacheDeploymentConfig = Field(default_factory=CacheDeploymentConfig)
+    guardrails: GuardrailsConfig = Field(
+        default_factory=GuardrailsConfig,
+        description="PII, secret and toxicity scanners on the request and the answer: off | annotate | redact | block, per tenant.",
+    )
+    tenancy: TenancyConfig = Field(
+        default_factory=TenancyConfig,
+        description="API keys (hashed, in Redis; `python -m deployments.keys`), rpm/tpm limits and budgets.",
+    )
 
     @field_validator("pools")
     @classmethod

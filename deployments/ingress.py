@@ -18,11 +18,13 @@ from ray.serve.handle import DeploymentHandle
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from deployments.collaborators import ServePools, StaticKeyAuthenticator, call_with_timeout, handle_callable
+from deployments.collaborators import ServePools, TenancyAccess, call_with_timeout, handle_callable
 from deployments.config import AppConfig, pipeline_settings
 from deployments.metrics import AppMetrics
 from deployments.openai_protocol import ERROR_RESPONSES, REQUEST_MODELS, parse_request, request_body_openapi
 from pipeline import CHAT, COMPLETION, APIError, Collaborators, Endpoint, Job, Pipeline, Reply
+from guardrails import Guardrails
+from tenancy import Tenancy
 
 logger = logging.getLogger("ray.serve")
 
@@ -33,7 +35,7 @@ app = FastAPI(
 )
 
 # Config sections the ingress applies at request time, so they can change live through user_config.
-LIVE_SECTIONS = {"ingress", "classifier", "fact_checker", "cache"}
+LIVE_SECTIONS = {"ingress", "classifier", "fact_checker", "cache", "tenancy", "guardrails"}
 
 
 def _error_response(error: APIError, extra_headers: dict[str, str] | None = None) -> JSONResponse:
@@ -113,17 +115,22 @@ class Ingress:
 
     def _configure(self, config: AppConfig) -> None:
         self.config = config
+        self.tenancy = Tenancy(config.tenancy)
+        access = TenancyAccess(self.tenancy, self.metrics.refusal, self.metrics.budget)
         collaborators = Collaborators(
             pools=self.pools,
-            authenticate=StaticKeyAuthenticator(config.ingress.api_keys),
+            authenticate=access.authenticate,
+            admit=access.admit if config.tenancy.enabled else None,
+            settle=access.settle if config.tenancy.enabled else None,
             classify=handle_callable(self.classifier, "classify"),
             check_facts=handle_callable(self.fact_checker, "check"),
             cache_lookup=handle_callable(self.cache, "lookup"),
             cache_store=handle_callable(self.cache, "store"),
+            guardrails=Guardrails(config.guardrails) if config.guardrails.enabled else None,
             observe=self.metrics.record,
         )
         self.pipeline = Pipeline(pipeline_settings(config), collaborators)
-        logger.info("ingress configured: auth %s", "on" if config.ingress.api_keys else "off (anonymous)")
+        logger.info("ingress configured: %s", self.tenancy.describe())
 
     def reconfigure(self, user_config: dict[str, Any] | None) -> None:
         """Live overrides of the ingress-side config (policies, timeouts, fallback pool, API keys …) from
@@ -198,7 +205,8 @@ class Ingress:
         return {
             "status": "ok",
             "pools": list(self.config.pools),
-            "auth": "on" if self.config.ingress.api_keys else "off",
+            "auth": "on" if self.tenancy.auth_required else "off",
+            "tenancy": self.tenancy.status(),
             "classifier": self.classifier is not None,
             "fact_checker": self.fact_checker is not None,
             "cache": self.cache is not None,

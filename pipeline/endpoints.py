@@ -12,7 +12,7 @@ import json
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from common.messages import Message, content_text
 
@@ -51,6 +51,19 @@ class Endpoint(ABC):
     @abstractmethod
     def max_tokens(self, request: Any) -> tuple[int | None, str]:
         """(requested completion tokens or None, the field the client set it with)."""
+
+    @abstractmethod
+    def map_texts(self, request: Any, change: Callable[[str], str]) -> Any:
+        """A copy of the request with every text the model reads passed through `change` (redaction)."""
+
+    @abstractmethod
+    def set_piece_text(self, chunk: dict[str, Any], index: int, text: str) -> None:
+        """Replace what a stream chunk adds to choice `index` (in place)."""
+
+    def set_piece_finish(self, chunk: dict[str, Any], index: int, finish_reason: str) -> None:
+        for choice in chunk.get("choices") or []:
+            if choice.get("index", 0) == index:
+                choice["finish_reason"] = finish_reason
 
     # ---- responses -----------------------------------------------------------------------------
 
@@ -124,6 +137,23 @@ class ChatEndpoint(Endpoint):
     def messages(self, request: Any) -> list[Message]:
         return [dict(m) if not isinstance(m, dict) else m for m in request.messages]
 
+    def map_texts(self, request: Any, change: Callable[[str], str]) -> Any:
+        messages = []
+        for message in self.messages(request):
+            content = message.get("content")
+            if isinstance(content, str):
+                content = change(content)
+            elif isinstance(content, list):
+                content = [{**part, "text": change(part["text"])} if isinstance(part, dict) and part.get("type") == "text" else part
+                           for part in content]
+            messages.append({**message, "content": content})
+        return request.model_copy(update={"messages": messages})
+
+    def set_piece_text(self, chunk: dict[str, Any], index: int, text: str) -> None:
+        for choice in chunk.get("choices") or []:
+            if choice.get("index", 0) == index:
+                choice.setdefault("delta", {})["content"] = text
+
     def max_tokens(self, request: Any) -> tuple[int | None, str]:
         if getattr(request, "max_completion_tokens", None) is not None:
             return request.max_completion_tokens, "max_completion_tokens"
@@ -172,6 +202,19 @@ class CompletionEndpoint(Endpoint):
 
     def max_tokens(self, request: Any) -> tuple[int | None, str]:
         return request.max_tokens, "max_tokens"
+
+    def map_texts(self, request: Any, change: Callable[[str], str]) -> Any:
+        prompt = request.prompt
+        if isinstance(prompt, str):
+            prompt = change(prompt)
+        elif isinstance(prompt, list) and all(isinstance(p, str) for p in prompt):
+            prompt = [change(p) for p in prompt]
+        return request.model_copy(update={"prompt": prompt})  # token ids: no text to read
+
+    def set_piece_text(self, chunk: dict[str, Any], index: int, text: str) -> None:
+        for choice in chunk.get("choices") or []:
+            if choice.get("index", 0) == index:
+                choice["text"] = text
 
     def choice_texts(self, body: dict[str, Any]) -> dict[int, str]:
         return {c.get("index", 0): c.get("text") or "" for c in body.get("choices", [])}

@@ -18,12 +18,15 @@ import asyncio
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, AsyncIterator, Awaitable, Callable, Protocol
 
 from cache.protocol import CacheQuery
+from common.messages import content_text
+from pipeline.access import Caller, Grant, Unlimited, estimate_prompt_tokens
 from pipeline.endpoints import Endpoint
 from pipeline.errors import APIError, PoolUnavailable
+from pipeline.guarding import StreamGuard, guard_input, guard_output
 from pipeline.policies import VALIDATION_POLICIES, PolicyContext, PolicyResult, Validation, ValidationPolicy
 from pipeline.routing import AUTO, RouteDecision, check_model, failover_order, fit_decision, forced_route
 from pipeline.settings import PipelineSettings
@@ -51,23 +54,33 @@ class Pools(Protocol):
 @dataclass
 class Collaborators:
     pools: Pools
-    authenticate: Callable[[str | None], Awaitable[str]]  # Authorization header -> tenant; raises APIError 401
+    authenticate: Callable[[str | None], Awaitable[Caller]]  # Authorization header -> caller; raises APIError 401/503
+    # (caller, estimated tokens, estimated cost USD) -> Grant; raises APIError 429 (Retry-After) or 503
+    admit: Callable[[Caller, int, float], Awaitable[Grant]] | None = None
+    settle: Callable[[Grant, int, int, float], Awaitable[None]] | None = None  # (grant, prompt, completion tokens, cost)
     classify: Callable[[list[dict]], Awaitable[dict]] | None = None  # messages -> {route, score, threshold, signals}
     check_facts: Callable[[str, str], Awaitable[dict]] | None = None  # (answer, question) -> {verdict, score, claims}
     cache_lookup: Callable[[CacheQuery], Awaitable[dict | None]] | None = None  # -> {kind, response, similarity}
     cache_store: Callable[[CacheQuery, dict, str | None, str | None], Awaitable[Any]] | None = None
+    guardrails: Any | None = None  # guardrails.Guardrails: scan(text, direction, tenant), output_stream(tenant)
     observe: Callable[[Trace], None] = lambda trace: None  # metrics and the summary log, once per request
 
 
 @dataclass(frozen=True)
 class Job:
-    """One parsed request: the endpoint, vLLM's request model, and what the HTTP layer read from headers."""
+    """One parsed request: the endpoint, vLLM's request model, and what the HTTP layer read from headers
+    (`caller` is filled in by the authentication stage)."""
 
     endpoint: Endpoint
     request: Any
     request_id: str
     authorization: str | None = None
     no_cache: bool = False
+    caller: Caller | None = None
+
+    @property
+    def allowed_pools(self) -> tuple[str, ...] | None:
+        return self.caller.pools if self.caller is not None else None
 
 
 @dataclass
@@ -102,6 +115,7 @@ class Pipeline:
     def __init__(self, settings: PipelineSettings, collaborators: Collaborators):
         self.settings = settings
         self.c = collaborators
+        self._settling: set[asyncio.Task] = set()
 
     # ---- entry -----------------------------------------------------------------------------------
 
@@ -110,10 +124,20 @@ class Pipeline:
         request = job.request
         trace = Trace(request_id=job.request_id, endpoint=job.endpoint.path, stream=bool(request.stream))
         try:
-            trace.tenant = await self.c.authenticate(job.authorization)
+            caller = await self.c.authenticate(job.authorization)
+            trace.tenant = caller.tenant
             model = request.model or AUTO
             trace.requested_model = model
             check_model(self.settings, model)
+            if not caller.may_use(model):
+                allowed = ", ".join(caller.models or ())
+                raise APIError(403, f"This API key may not use model '{model}' (allowed: {allowed}).", type="permission_error",
+                               param="model", code="model_not_allowed")
+            job = replace(job, caller=caller)
+            await self._admit(job, trace)
+            if self.c.guardrails is not None:
+                with trace.timed("guard_input"):
+                    job = replace(job, request=guard_input(self.c.guardrails, job.endpoint, job.request, caller.tenant, trace.guardrails))
             query = self._cache_query(job, trace)
             hit = await self._cache_lookup(query, trace) if query is not None else None
             if hit is not None:
@@ -127,6 +151,24 @@ class Pipeline:
             error.headers = {**trace.headers(), **error.headers}
             self._observe(trace)
             raise
+
+    # ---- limits ----------------------------------------------------------------------------------
+
+    async def _admit(self, job: Job, trace: Trace) -> None:
+        """Reserve the request's worst case (its prompt estimate plus max_tokens, at the dearest pool it
+        may use) against the caller's rpm/tpm/budget; settled from the real usage when it ends."""
+        if self.c.admit is None:
+            return
+        max_tokens, _ = job.endpoint.max_tokens(job.request)
+        pools = [p for p in self.settings.pools.values() if job.allowed_pools is None or p.name in job.allowed_pools]
+        prompt = estimate_prompt_tokens([content_text(m.get("content")) for m in job.endpoint.messages(job.request)])
+        completion = max_tokens if max_tokens is not None else max((p.max_tokens_limit for p in pools), default=0)
+        completion *= job.request.n or 1
+        cost = max((p.cost_usd(prompt, completion) for p in pools), default=0.0)
+        with trace.timed("limits"):
+            grant = await self.c.admit(job.caller, prompt + completion, cost)
+        trace.grant = grant
+        trace.ratelimit_headers = dict(grant.headers)
 
     # ---- cache -----------------------------------------------------------------------------------
 
@@ -198,7 +240,7 @@ class Pipeline:
         if model != AUTO:
             decision = forced_route(self.settings, model, max_tokens, param)
         else:
-            decision = fit_decision(self.settings, await self._classify(job, trace), max_tokens, param)
+            decision = fit_decision(self.settings, await self._classify(job, trace), max_tokens, param, job.allowed_pools)
         trace.route, trace.route_reason, trace.complexity_score = decision.pool, decision.reason, decision.score
         trace.fallbacks.extend(decision.fallbacks)
         return decision
@@ -236,7 +278,7 @@ class Pipeline:
         """(the pool that answered, its full response), failing over before any token went out."""
         max_tokens, _ = job.endpoint.max_tokens(job.request)
         last: PoolUnavailable | None = None
-        for candidate in failover_order(self.settings, pool, max_tokens):
+        for candidate in failover_order(self.settings, pool, max_tokens, job.allowed_pools):
             try:
                 with trace.timed("generate"):
                     body = await self.c.pools.complete(candidate, job.endpoint, self._pool_request(job, candidate))
@@ -251,6 +293,9 @@ class Pipeline:
                 trace.route = candidate
             trace.mark_first_token()
             self._count_usage(trace, candidate, body.get("usage"))
+            if self.c.guardrails is not None:
+                with trace.timed("guard_output"):
+                    guard_output(self.c.guardrails, job.endpoint, body, trace.tenant, trace.guardrails)
             return candidate, body
         raise self._unavailable(last) from None
 
@@ -266,6 +311,8 @@ class Pipeline:
         if result.validation is not None:
             trace.validation, trace.validation_action = result.validation.verdict, result.action
             result.body["validation"] = result.validation.body_field(result.action)
+        if trace.guardrails.body_field() is not None:
+            result.body["guardrails"] = trace.guardrails.body_field()
         verdict = "blocked" if result.action == "blocked" else (result.validation.verdict if result.validation else None)
         await self._cache_store(query, result.body, verdict, trace)
         self._observe(trace)
@@ -316,7 +363,7 @@ class Pipeline:
         saturated) become a status code, and an unavailable pool fails over, before any byte is sent."""
         max_tokens, _ = job.endpoint.max_tokens(job.request)
         last: PoolUnavailable | None = None
-        for candidate in failover_order(self.settings, decision.pool, max_tokens):
+        for candidate in failover_order(self.settings, decision.pool, max_tokens, job.allowed_pools):
             chunks = self.c.pools.stream(candidate, job.endpoint, self._pool_request(job, candidate))
             try:
                 first = await chunks.__anext__()
@@ -340,6 +387,7 @@ class Pipeline:
     ) -> AsyncIterator[str]:
         endpoint = job.endpoint
         client_usage, continuous = _include_usage(job.request), _continuous_usage(job.request)
+        guard = StreamGuard(self.c.guardrails, endpoint, trace.tenant, trace.guardrails) if self.c.guardrails is not None else None
         relayed: list[dict] = []  # for the cache, without usage or validation
         held: list[dict] = []  # chunks with a finish_reason, sent once the answer is validated
         usage: dict | None = None
@@ -354,6 +402,8 @@ class Pipeline:
                         continue  # the usage-only chunk: re-sent at the end if the client asked
                     if not continuous:
                         chunk.pop("usage", None)
+                    if guard is not None:
+                        guard.filter(chunk)  # redacted spans never leave in a chunk
                     pieces = endpoint.chunk_pieces(chunk)
                     if any(p.text for p in pieces):
                         trace.mark_first_token()
@@ -396,6 +446,8 @@ class Pipeline:
                 if held:
                     held[-1]["validation"] = field_value
                 body["validation"] = field_value
+            if held and trace.guardrails.body_field() is not None:
+                held[-1]["guardrails"] = trace.guardrails.body_field()
             for waiting in held:
                 yield sse(waiting)
             if client_usage and usage is not None:
@@ -426,11 +478,29 @@ class Pipeline:
         trace.failures.append((component, reason))
 
     def _observe(self, trace: Trace) -> None:
+        """Once per request, however it ended: settle its reservation with what it really used (a
+        background task: a cancelled stream's generator cannot await any more), then metrics and log."""
         trace.finish()
+        if self.c.settle is not None and trace.grant is not None:
+            task = asyncio.get_running_loop().create_task(
+                self.c.settle(trace.grant, trace.prompt_tokens, trace.completion_tokens, trace.cost_usd)
+            )
+            self._settling.add(task)
+            task.add_done_callback(self._settled)
         try:
             self.c.observe(trace)
         except Exception:  # noqa: BLE001 - metrics must never fail a request
             logger.exception("request %s: recording metrics failed", trace.request_id)
+
+    def _settled(self, task: asyncio.Task) -> None:
+        self._settling.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.warning("settling a request's usage failed: %r", task.exception())
+
+    async def drain(self) -> None:
+        """Wait for pending settlements (tests; graceful shutdown)."""
+        while self._settling:
+            await asyncio.gather(*list(self._settling), return_exceptions=True)
 
 
 def trace_finish_reasons(body: dict) -> list[str | None]:

@@ -27,10 +27,13 @@ def check_model(settings: PipelineSettings, model: str) -> None:
         raise APIError(404, f"The model '{model}' does not exist. Available models: {available}.", param="model", code="model_not_found")
 
 
-def pools_that_fit(settings: PipelineSettings, max_tokens: int | None) -> list[str]:
-    """Pools whose max_tokens_limit admits the request (all of them when it sets none: each then
-    defaults to the room left in its context, bounded by its own limit)."""
-    return [p.name for p in settings.pools.values() if max_tokens is None or max_tokens <= p.max_tokens_limit]
+def pools_that_fit(settings: PipelineSettings, max_tokens: int | None, allowed: tuple[str, ...] | None = None) -> list[str]:
+    """Pools the caller may use whose max_tokens_limit admits the request (all of them when it sets
+    none: each then defaults to the room left in its context, bounded by its own limit)."""
+    return [
+        p.name for p in settings.pools.values()
+        if (max_tokens is None or max_tokens <= p.max_tokens_limit) and (allowed is None or p.name in allowed)
+    ]
 
 
 def too_many_tokens(pool: PoolSpec | None, largest: PoolSpec, max_tokens: int, param: str) -> APIError:
@@ -51,9 +54,15 @@ def forced_route(settings: PipelineSettings, model: str, max_tokens: int | None,
     return RouteDecision(pool=model, reason="forced")
 
 
-def fit_decision(settings: PipelineSettings, decision: RouteDecision, max_tokens: int | None, param: str) -> RouteDecision:
-    """`auto`: keep the chosen pool if it can serve the request, else move to the pool with the most room."""
-    fitting = pools_that_fit(settings, max_tokens)
+def fit_decision(
+    settings: PipelineSettings, decision: RouteDecision, max_tokens: int | None, param: str, allowed: tuple[str, ...] | None = None
+) -> RouteDecision:
+    """`auto`: keep the chosen pool if it can serve the request (and the caller may use it), else move to
+    the allowed pool with the most room."""
+    fitting = pools_that_fit(settings, max_tokens, allowed)
+    if not fitting and allowed is not None and pools_that_fit(settings, max_tokens):
+        raise APIError(403, f"This API key may not use a pool that can serve this request (allowed: {', '.join(allowed)}).",
+                       type="permission_error", param=param, code="model_not_allowed")
     if not fitting:
         raise too_many_tokens(None, settings.pools_by_capacity()[0], max_tokens or 0, param)
     if decision.pool in fitting:
@@ -62,7 +71,7 @@ def fit_decision(settings: PipelineSettings, decision: RouteDecision, max_tokens
     return RouteDecision(best, "capacity", decision.score, decision.threshold, decision.fallbacks)
 
 
-def failover_order(settings: PipelineSettings, pool: str, max_tokens: int | None) -> list[str]:
+def failover_order(settings: PipelineSettings, pool: str, max_tokens: int | None, allowed: tuple[str, ...] | None = None) -> list[str]:
     """The chosen pool first, then (when failover is on) every other pool that can serve the request."""
-    others = [p for p in pools_that_fit(settings, max_tokens) if p != pool] if settings.failover else []
+    others = [p for p in pools_that_fit(settings, max_tokens, allowed) if p != pool] if settings.failover else []
     return [pool, *others]

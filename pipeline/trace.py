@@ -7,7 +7,10 @@ decide anything; they get and return values."""
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from pipeline.guarding import GuardReport
 
 HEADER_PREFIX = "x-"
 
@@ -36,6 +39,9 @@ class Trace:
     cost_usd: float = 0.0
     ttft_ms: float | None = None
     cancelled: bool = False
+    grant: Any = field(default=None, repr=False)  # the limits stage's admission, settled when the request ends
+    ratelimit_headers: dict[str, str] = field(default_factory=dict)  # OpenAI's x-ratelimit-*
+    guardrails: GuardReport = field(default_factory=GuardReport)  # kinds and counts found, never values
     stages_ms: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
@@ -57,7 +63,7 @@ class Trace:
 
     def headers(self, streaming: bool = False) -> dict[str, str]:
         """Our response headers (x-route, x-cache, ...; see the README's HTTP contract) and Server-Timing."""
-        headers = {"x-cache": self.cache if self.cache in ("exact", "semantic") else "miss"}
+        headers = {**self.ratelimit_headers, "x-cache": self.cache if self.cache in ("exact", "semantic") else "miss"}
         if self.route:
             headers["x-route"] = self.route
         if self.version:
@@ -68,6 +74,8 @@ class Trace:
             headers["x-route-fallback"] = ",".join(self.fallbacks)
         if self.escalated_from:
             headers["x-escalated-from"] = self.escalated_from
+        if self.guardrails.header():
+            headers["x-guardrails"] = self.guardrails.header()
         if not streaming:  # a stream's verdict rides on its final chunk (headers are gone by then)
             headers["x-validation"] = self.validation
             if self.validation_action not in ("none", "annotated"):
@@ -78,8 +86,10 @@ class Trace:
 
     def summary(self) -> dict:
         """The request summary for the log: ids, decisions, token counts, cost and stage times; no text."""
-        data = asdict(self)
-        data.pop("started")
+        data = {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name not in ("started", "grant", "ratelimit_headers", "guardrails")}
+        data["guardrails"] = self.guardrails.body_field()
+        data["fallbacks"], data["failures"] = list(self.fallbacks), [list(f) for f in self.failures]
         data["stages_ms"] = {k: round(v, 2) for k, v in self.stages_ms.items()}
         data["cost_usd"] = round(self.cost_usd, 8)
         return data

@@ -24,15 +24,15 @@ def model_dir() -> Path:
     return prepare()
 
 
-API_KEYS = {"key-tenant-a": "tenant-a", "key-tenant-b": "tenant-b"}
+TENANTS = ("tenant-a", "tenant-b")
 
 
-def integration_app_args(model_dir: Path) -> dict[str, Any]:
+def integration_app_args(model_dir: Path, redis_url: str) -> dict[str, Any]:
     """serve_config.yaml as deployed, fitted to a 2-core CI machine: one replica per deployment, the
     large pool on the transformers engine so that both engines are exercised through the same graph,
-    and two API keys (two tenants)."""
+    and tenancy on the session's Redis with API keys required (the tests create keys for two tenants)."""
     args = copy.deepcopy(serve_config_args())
-    args["ingress"]["api_keys"] = dict(API_KEYS)
+    args["tenancy"] = {**args.get("tenancy", {}), "redis_url": redis_url, "allow_anonymous": False}
     small = args["pools"]["small"]["versions"]["v1"]["llm_config"]
     small["model_loading_config"]["model_source"] = str(model_dir)  # wherever LLM_SERVE_CACHE put it
     large = args["pools"]["large"]["versions"]["v1"]
@@ -59,8 +59,11 @@ class DeployedApp:
     reloading models: the Ingress's `user_config` (live policies and timeouts) and deployment options in
     the config's `deployments:` section. Changing `args` instead would restart every replica."""
 
-    def __init__(self, url: str, args: dict[str, Any], metrics_url: str, http_options: dict[str, Any]):
+    def __init__(self, url: str, args: dict[str, Any], metrics_url: str, http_options: dict[str, Any],
+                 keys: dict[str, str] | None = None, redis: Any = None):
         self.url, self.args, self.metrics_url, self.http_options = url, args, metrics_url, http_options
+        self.keys = keys or {}  # tenant -> API key secret
+        self.redis = redis  # the session's RedisServer
 
     def _serve_config(self, ingress_user_config: dict[str, Any], deployment_options: dict[str, dict[str, Any]]) -> dict:
         config = copy.deepcopy(serve_config_file())
@@ -106,7 +109,26 @@ class DeployedApp:
 
 
 @pytest.fixture(scope="session")
-def deployed_app(model_dir: Path):
+def session_redis(tmp_path_factory):
+    """A real redis-server for the session's graph (tenancy: keys, limits, spend)."""
+    from tests.redis_server import RedisServer
+
+    server = RedisServer(tmp_path_factory.mktemp("redis"), persistent=True)
+    server.start()
+    yield server
+    server.stop()
+
+
+def create_keys(redis_url: str, tenants=TENANTS, **limits) -> dict[str, str]:
+    """tenant -> a new API key's secret (stored hashed in Redis, as `python -m deployments.keys create` does)."""
+    from tenancy import KeyStore, connect
+
+    store = KeyStore(connect(redis_url, 1.0))
+    return {tenant: store.create(tenant, **limits)[1] for tenant in tenants}
+
+
+@pytest.fixture(scope="session")
+def deployed_app(model_dir: Path, session_redis):
     """The deployed application (one per test session), on a private local Ray cluster."""
     import ray
     from ray import serve
@@ -120,7 +142,8 @@ def deployed_app(model_dir: Path):
         http_options = {"host": "127.0.0.1", "port": port}
         serve.start(http_options=http_options)
         app = DeployedApp(
-            f"http://127.0.0.1:{port}", integration_app_args(model_dir), f"http://127.0.0.1:{metrics_port}/metrics", http_options
+            f"http://127.0.0.1:{port}", integration_app_args(model_dir, session_redis.url), f"http://127.0.0.1:{metrics_port}/metrics",
+            http_options, keys=create_keys(session_redis.url), redis=session_redis,
         )
         app.deploy()
         yield app
@@ -137,12 +160,12 @@ def _client(app: DeployedApp, api_key: str):
 
 @pytest.fixture(scope="session")
 def client(deployed_app):
-    with _client(deployed_app, "key-tenant-a") as http:
+    with _client(deployed_app, deployed_app.keys["tenant-a"]) as http:
         yield http
 
 
 @pytest.fixture(scope="session")
 def client_b(deployed_app):
     """A second tenant."""
-    with _client(deployed_app, "key-tenant-b") as http:
+    with _client(deployed_app, deployed_app.keys["tenant-b"]) as http:
         yield http

@@ -102,7 +102,7 @@ def test_models_and_health(client):
 def test_openai_client_streaming_and_not(deployed_app):
     from openai import OpenAI
 
-    openai = OpenAI(base_url=f"{deployed_app.url}/v1", api_key="key-tenant-a", max_retries=0)
+    openai = OpenAI(base_url=f"{deployed_app.url}/v1", api_key=deployed_app.keys["tenant-a"], max_retries=0)
     answer = openai.chat.completions.create(model="small", messages=QUESTION, temperature=0, max_tokens=24, extra_headers=NO_CACHE)
     assert "Paris" in answer.choices[0].message.content
     stream = openai.chat.completions.create(model="large", messages=QUESTION, temperature=0, max_tokens=24, stream=True, extra_headers=NO_CACHE)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pipeline import CHAT, COMPLETION, APIError, Collaborators, Job, Pipeline, PipelineSettings, PoolSpec, PoolUnavailable
+from pipeline import CHAT, COMPLETION, APIError, Caller, Collaborators, Job, Pipeline, PipelineSettings, PoolSpec, PoolUnavailable
 
 
 @dataclass
@@ -101,6 +101,34 @@ class FakeCache:
             self.entries[self.key(query)] = body
 
 
+@dataclass
+class FakeGrant:
+    headers: dict[str, str]
+    estimated_tokens: int
+    estimated_cost_usd: float
+
+
+class FakeLimits:
+    """Admits `allow` requests, then refuses with a 429; records every settlement."""
+
+    def __init__(self, allow: int = 100):
+        self.allow = allow
+        self.grants: list[FakeGrant] = []
+        self.settled: list[tuple[FakeGrant, int, int, float]] = []
+
+    async def admit(self, caller, estimated_tokens, estimated_cost_usd):
+        if len(self.grants) >= self.allow:
+            raise APIError(429, "rate limit reached", code="rate_limit_exceeded", headers={"Retry-After": "7"})
+        grant = FakeGrant({"x-ratelimit-limit-requests": str(self.allow),
+                           "x-ratelimit-remaining-requests": str(self.allow - len(self.grants) - 1)},
+                          estimated_tokens, estimated_cost_usd)
+        self.grants.append(grant)
+        return grant
+
+    async def settle(self, grant, prompt_tokens, completion_tokens, cost_usd):
+        self.settled.append((grant, prompt_tokens, completion_tokens, cost_usd))
+
+
 def settings(**overrides) -> PipelineSettings:
     pools = {
         "small": PoolSpec("small", "small-model", max_tokens_limit=512, max_model_len=2048, input_usd_per_million=1, output_usd_per_million=2),
@@ -118,6 +146,7 @@ class Harness:
     classifier_delay_s: float = 0.0
     traces: list = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)
+    limits: FakeLimits | None = None
 
     async def classify(self, messages):
         await asyncio.sleep(self.classifier_delay_s)
@@ -125,11 +154,11 @@ class Harness:
 
     async def authenticate(self, authorization):
         if not self.keys:
-            return "default"
+            return Caller("default")
         token = (authorization or "").removeprefix("Bearer ")
         if token not in self.keys:
             raise APIError(401, "Incorrect API key provided.", code="invalid_api_key")
-        return self.keys[token]
+        return self.keys[token] if isinstance(self.keys[token], Caller) else Caller(self.keys[token])
 
     def pipeline(self, **setting_overrides) -> Pipeline:
         return Pipeline(
@@ -137,6 +166,8 @@ class Harness:
             Collaborators(
                 pools=self.pools,
                 authenticate=self.authenticate,
+                admit=self.limits.admit if self.limits else None,
+                settle=self.limits.settle if self.limits else None,
                 classify=self.classify,
                 check_facts=self.checker,
                 cache_lookup=self.cache.lookup if self.cache else None,

@@ -317,3 +317,71 @@ def test_run_needs_no_event_loop_magic():
         return await asyncio.gather(*(h.pipeline().run(job(chat_request(model="small"))) for _ in range(2)))
 
     assert all(r.trace.status == 200 for r in run(both()))
+
+
+# ---- tenancy: model allow-lists, limits, settlement ------------------------------------------------------
+
+
+def test_model_allow_list_is_a_403_and_auto_stays_within_the_allowed_pools():
+    from pipeline import Caller
+
+    h = Harness(route="large", keys={"k": Caller("acme", "key_1", models=("auto", "small"), pools=("small",))})
+    with pytest.raises(APIError) as error:
+        run(h.pipeline().run(job(chat_request(model="large"), authorization="Bearer k")))
+    assert error.value.status_code == 403 and error.value.code == "model_not_allowed" and error.value.param == "model"
+    reply = run(h.pipeline().run(job(chat_request(), authorization="Bearer k")))  # the classifier says large
+    assert reply.trace.route == "small"
+    h.pools.fail["small"] = PoolUnavailable("unavailable")
+    with pytest.raises(APIError) as error:  # no failover outside the key's pools
+        run(h.pipeline().run(job(chat_request(), authorization="Bearer k")))
+    assert error.value.status_code == 503
+
+
+def test_limits_headers_on_every_response_and_429_with_retry_after():
+    from tests.pipeline.conftest import FakeLimits
+
+    h = Harness(limits=FakeLimits(allow=1))
+    reply = run(h.pipeline().run(job(chat_request(model="small", max_tokens=10))))
+    assert reply.trace.headers()["x-ratelimit-remaining-requests"] == "0"
+    grant = h.limits.grants[0]
+    assert grant.estimated_tokens >= 10 and grant.estimated_cost_usd > 0  # prompt estimate + max_tokens at the dearest pool
+    with pytest.raises(APIError) as error:
+        run(h.pipeline().run(job(chat_request(model="small"))))
+    assert error.value.status_code == 429 and error.value.headers["Retry-After"] == "7"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_usage_is_settled_once_from_what_was_really_generated(stream):
+    from tests.pipeline.conftest import FakeLimits
+
+    h = Harness(limits=FakeLimits())
+
+    async def go():
+        pipeline = h.pipeline()
+        reply = await pipeline.run(job(chat_request(model="small", max_tokens=50, stream=stream)))
+        if stream:
+            await collect(reply)
+        await pipeline.drain()
+
+    run(go())
+    [(grant, prompt, completion, cost)] = h.limits.settled
+    assert (prompt, completion) == (7, len(h.pools.answers["small"].split())) and cost == h.traces[0].cost_usd > 0
+
+
+def test_cancelled_stream_is_settled_with_its_tokens_so_far():
+    from tests.pipeline.conftest import FakeLimits
+
+    h = Harness(limits=FakeLimits())
+    h.pools.answers["small"] = "one two three four five six"
+
+    async def go():
+        pipeline = h.pipeline()
+        reply = await pipeline.run(job(chat_request(model="small", stream=True)))
+        await reply.events.__anext__()
+        await reply.events.__anext__()
+        await reply.events.aclose()
+        await pipeline.drain()
+
+    run(go())
+    [(_, _, completion, cost)] = h.limits.settled
+    assert completion == 2 and cost > 0

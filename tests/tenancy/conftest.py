@@ -14,56 +14,7 @@ import pytest
 import redis
 
 from tenancy import Tenancy, TenancyConfig
-from tests.ports import free_port
-
-
-class RedisServer:
-    """A throwaway redis-server without persistence, which tests may stop and start again."""
-
-    def __init__(self, workdir: Path, persistent: bool = False):
-        self.workdir = workdir
-        # persistent: an append-only file synced at every write, so data survives stop() + start()
-        self.persistence = ["--appendonly", "yes", "--appendfsync", "always"] if persistent else ["--appendonly", "no"]
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.workdir),
-             "--save", "", *self.persistence],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        wait_until(self._accepts, what=f"redis-server on port {self.port}")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def client(self) -> redis.Redis:
-        return redis.Redis.from_url(self.url)
-
-    def _accepts(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.1):
-                return True
-        except OSError:
-            return False
-
-
-def wait_until(condition: Callable[[], object], timeout_s: float = 10.0, what: str = "condition", interval_s: float = 0.02):
-    """Poll `condition` until truthy (-> its value) or fail after `timeout_s`: waiting on a condition,
-    not on a fixed time."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
-        time.sleep(interval_s)
+from tests.redis_server import RedisServer, wait_until  # noqa: F401 - wait_until: used by the tests
 
 
 @pytest.fixture
