@@ -18,9 +18,9 @@ API_URL       := http://127.0.0.1:8000
 export LLM_SERVE_CACHE ?= $(HOME)/.cache/llm-serve
 # Ray 2.60 protects the cluster with a token (~/.ray/auth_token): the CLI, the dashboard and
 # deployments/wait_ready.py all read it from there. (Tests start a private in-process cluster instead.)
-serve stop status bench: export RAY_AUTH_MODE ?= token
+serve stop status bench rollout promote rollback: export RAY_AUTH_MODE ?= token
 
-.PHONY: help install model kb redis prometheus serve stop status test test-unit test-integration bench clean
+.PHONY: help install model kb redis prometheus rollout promote rollback serve stop status test test-unit test-integration bench clean
 
 help:
 	@echo "make serve   install, prepare the model, start Ray, deploy serve_config.yaml, wait until healthy"
@@ -74,6 +74,7 @@ serve: install model redis
 	@$(VENV)/bin/ray get-auth-token --generate >/dev/null
 	@$(VENV)/bin/ray status >/dev/null 2>&1 || $(VENV)/bin/ray start --head --num-cpus $(RAY_NUM_CPUS) \
 		--dashboard-host 127.0.0.1 --metrics-export-port $(METRICS_PORT) --disable-usage-stats
+	@rm -f .rollout/serve_config.deployed.yaml  # a fresh deploy starts from serve_config.yaml's splits
 	@echo "==> serve deploy serve_config.yaml"
 	$(VENV)/bin/serve deploy serve_config.yaml
 	$(PY) -m deployments.wait_ready --dashboard $(DASHBOARD_URL) --api $(API_URL)
@@ -81,6 +82,15 @@ serve: install model redis
 
 status:
 	$(VENV)/bin/serve status
+
+# Live model-version operations (no model reloads): `make rollout POOL=small VERSION=v2 PERCENT=25`.
+POOL ?= small
+rollout:
+	$(PY) -m deployments.rollout rollout --pool $(POOL) --version $(VERSION) --percent $(PERCENT)
+promote:
+	$(PY) -m deployments.rollout promote --pool $(POOL)
+rollback:
+	$(PY) -m deployments.rollout rollback --pool $(POOL)
 
 stop:
 	-$(VENV)/bin/serve shutdown -y

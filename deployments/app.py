@@ -50,11 +50,12 @@ def build_pool_version(pool: str, version: str, section: ModelVersionConfig, max
 
 
 def bind_graph(config: AppConfig) -> Application:
-    pools = {}
-    for name, pool in config.pools.items():
-        # One handle per pool for now: the stable version (traffic splits between versions: rollout/).
-        version = pool.stable_version
-        pools[name] = build_pool_version(name, version, pool.versions[version], pool.max_tokens_limit)
+    # Every version of every pool is its own deployment (own replicas and autoscaling); the ingress splits
+    # a pool's traffic between its versions.
+    pools = {
+        name: {version: build_pool_version(name, version, section, pool.max_tokens_limit) for version, section in pool.versions.items()}
+        for name, pool in config.pools.items()
+    }
     classifier = fact_checker = cache = None
     if config.classifier.enabled:
         section = config.classifier

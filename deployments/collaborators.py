@@ -20,7 +20,15 @@ from tenancy import Admission, LimitsUnavailable, Tenancy, TenancyError, bearer_
 _UNAVAILABLE = (DeploymentUnavailableError, RayActorError)
 
 
+# Errors an engine raises while reading a request that passed validation come from what the client sent.
+_REQUEST_ERRORS = (KeyError, ValueError, TypeError, IndexError)
+
+
 def _pool_failure(error: BaseException) -> BaseException:
+    cause = getattr(error, "cause", None)
+    if isinstance(error, RayTaskError) and isinstance(cause, _REQUEST_ERRORS):
+        return APIError(400, f"The model server could not process this request: {type(cause).__name__}: {cause}",
+                        code="invalid_request")
     if isinstance(error, BackPressureError):
         return PoolUnavailable("overloaded", str(error))
     if isinstance(error, _UNAVAILABLE) or isinstance(getattr(error, "cause", None), _UNAVAILABLE):
@@ -42,14 +50,16 @@ def _is_error(item: Any) -> bool:
 
 
 class ServePools:
-    """`Pools` over the pools' handles: `handles[pool]` is the LLMServer deployment of that pool."""
+    """`Pools` over the pools' handles: `handles[pool][version]` is the LLMServer deployment of that version."""
 
-    def __init__(self, handles: dict[str, DeploymentHandle]):
-        self.handles = {name: handle.options(stream=True) for name, handle in handles.items()}
+    def __init__(self, handles: dict[str, dict[str, DeploymentHandle]]):
+        self.handles = {
+            pool: {version: handle.options(stream=True) for version, handle in versions.items()} for pool, versions in handles.items()
+        }
 
-    async def complete(self, pool: str, endpoint: Endpoint, request: Any) -> dict[str, Any]:
+    async def complete(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> dict[str, Any]:
         try:
-            async for item in getattr(self.handles[pool], endpoint.handle_method).remote(request):
+            async for item in getattr(self.handles[pool][version], endpoint.handle_method).remote(request):
                 if _is_error(item):
                     raise _engine_error(item)
                 return item.model_dump()
@@ -59,12 +69,12 @@ class ServePools:
             raise _pool_failure(error) from None
         raise PoolUnavailable("unavailable", "the pool returned no response")
 
-    async def stream(self, pool: str, endpoint: Endpoint, request: Any) -> AsyncIterator[dict[str, Any]]:
+    async def stream(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> AsyncIterator[dict[str, Any]]:
         # Continuous usage: every chunk carries the tokens so far, so a cancelled stream is still charged
         # for what it generated. The pipeline strips it where the client did not ask.
         request = request.model_copy(update={"stream_options": StreamOptions(include_usage=True, continuous_usage_stats=True)})
         try:
-            async for item in getattr(self.handles[pool], endpoint.handle_method).remote(request):
+            async for item in getattr(self.handles[pool][version], endpoint.handle_method).remote(request):
                 for event in item if isinstance(item, list) else [item]:
                     if _is_error(event):
                         raise _engine_error(event)

@@ -18,6 +18,7 @@ from engines.config import TRANSFORMERS_ENGINE_KWARGS, TRANSFORMERS_ENGINE_OPTIO
 from cache import CacheConfig
 from pipeline.policies import VALIDATION_POLICIES
 from guardrails import GuardrailsConfig
+from rollout import CanaryAnalysisConfig, VersionSplit
 from router import RouterConfig
 from tenancy import TenancyConfig
 from validators import FactCheckerConfig
@@ -201,6 +202,12 @@ class PoolConfig(StrictModel):
     traffic: dict[str, int] | None = Field(
         None, description="Percent of requests per version (sums to 100). Default: all to the only version."
     )
+    stable: str | None = Field(None, description="The version rollback returns all traffic to (default: the one with the most).")
+    canary_analysis: CanaryAnalysisConfig = Field(
+        default_factory=CanaryAnalysisConfig,
+        description="How a canary is compared with the stable version (window, minimum requests, margins, alpha).",
+    )
+    auto_rollback: bool = Field(True, description="Send a canary's traffic back to the stable version when analysis finds it worse.")
     max_tokens_limit: int = Field(1024, ge=1, description="Largest max_tokens a request may ask of this pool.")
     prices: TokenPrices = Field(default_factory=TokenPrices)
 
@@ -215,12 +222,19 @@ class PoolConfig(StrictModel):
             raise ValueError(f"traffic: unknown version(s) {sorted(unknown)}; versions: {sorted(self.versions)}")
         if any(p < 0 for p in self.traffic.values()) or sum(self.traffic.values()) != 100:
             raise ValueError(f"traffic: percentages must be >= 0 and sum to 100, got {self.traffic}")
+        if self.stable is not None and self.stable not in self.versions:
+            raise ValueError(f"stable: unknown version {self.stable!r}; versions: {sorted(self.versions)}")
+        self.split()  # at most one canary besides the stable version
         return self
 
     @property
     def stable_version(self) -> str:
-        """The version with the most traffic (ties: the first listed)."""
-        return max(self.versions, key=lambda name: self.traffic.get(name, 0))
+        """`stable`, or the version with the most traffic (ties: the first listed)."""
+        return self.stable or max(self.versions, key=lambda name: self.traffic.get(name, 0))
+
+    def split(self, traffic: dict[str, int] | None = None, stable: str | None = None) -> "VersionSplit":
+        """The traffic split as rollout's VersionSplit (errors name `traffic` or `stable`)."""
+        return VersionSplit(versions=list(self.versions), stable=stable or self.stable_version, traffic=traffic or self.traffic)
 
     @property
     def model_id(self) -> str:
@@ -333,7 +347,8 @@ def pipeline_settings(config: AppConfig) -> "PipelineSettings":
     pools = {
         name: PoolSpec(
             name=name,
-            model_id=pool.model_id,
+            model_ids={version: section.model_id for version, section in pool.versions.items()},
+            split=pool.split(),
             max_tokens_limit=pool.max_tokens_limit,
             max_model_len=pool.max_model_len,
             input_usd_per_million=pool.prices.input_per_million,

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from ray import serve
 from ray.serve.handle import DeploymentHandle
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -22,7 +22,9 @@ from deployments.collaborators import ServePools, TenancyAccess, call_with_timeo
 from deployments.config import AppConfig, pipeline_settings
 from deployments.metrics import AppMetrics
 from deployments.openai_protocol import ERROR_RESPONSES, REQUEST_MODELS, parse_request, request_body_openapi
-from pipeline import CHAT, COMPLETION, APIError, Collaborators, Endpoint, Job, Pipeline, Reply
+from pipeline import CHAT, COMPLETION, APIError, Collaborators, Endpoint, Job, Pipeline, Reply, Trace
+from pipeline.versions import TrafficTable
+from rollout import CanaryMonitor, PoolAnalysis
 from guardrails import Guardrails
 from tenancy import Tenancy
 
@@ -36,6 +38,8 @@ app = FastAPI(
 
 # Config sections the ingress applies at request time, so they can change live through user_config.
 LIVE_SECTIONS = {"ingress", "classifier", "fact_checker", "cache", "tenancy", "guardrails"}
+# The live traffic split per pool: {"traffic": {"small": {"traffic": {"v1": 75, "v2": 25}, "stable": "v1"}}}.
+TRAFFIC_SECTION = "traffic"
 
 
 def _error_response(error: APIError, extra_headers: dict[str, str] | None = None) -> JSONResponse:
@@ -102,7 +106,7 @@ class Ingress:
     def __init__(
         self,
         config: AppConfig,
-        pools: dict[str, DeploymentHandle],
+        pools: dict[str, dict[str, DeploymentHandle]],
         classifier: DeploymentHandle | None = None,
         fact_checker: DeploymentHandle | None = None,
         cache: DeploymentHandle | None = None,
@@ -111,10 +115,15 @@ class Ingress:
         self.pools = ServePools(pools)
         self.classifier, self.fact_checker, self.cache = classifier, fact_checker, cache
         self.metrics = AppMetrics()
+        self.traffic = TrafficTable({name: pool.split() for name, pool in config.pools.items()})
         self._configure(config)
 
     def _configure(self, config: AppConfig) -> None:
         self.config = config
+        self.monitor = CanaryMonitor(
+            {name: PoolAnalysis(pool.canary_analysis, pool.auto_rollback) for name, pool in config.pools.items()},
+            self.traffic.split, self.traffic.set, self._rolled_back,
+        )
         self.tenancy = Tenancy(config.tenancy)
         access = TenancyAccess(self.tenancy, self.metrics.refusal, self.metrics.budget)
         collaborators = Collaborators(
@@ -127,9 +136,9 @@ class Ingress:
             cache_lookup=handle_callable(self.cache, "lookup"),
             cache_store=handle_callable(self.cache, "store"),
             guardrails=Guardrails(config.guardrails) if config.guardrails.enabled else None,
-            observe=self.metrics.record,
+            observe=self._observe,
         )
-        self.pipeline = Pipeline(pipeline_settings(config), collaborators)
+        self.pipeline = Pipeline(pipeline_settings(config), collaborators, self.traffic)
         logger.info("ingress configured: %s", self.tenancy.describe())
 
     def reconfigure(self, user_config: dict[str, Any] | None) -> None:
@@ -137,7 +146,8 @@ class Ingress:
         the Ingress's `user_config` in serve_config.yaml's `deployments:` section. Serve applies a changed
         user_config without restarting any replica, where changing the application's `args` restarts
         them all. (Deployment options inside these sections are Serve's and are not re-read here.)"""
-        overrides = user_config or {}
+        overrides = dict(user_config or {})
+        traffic = overrides.pop(TRAFFIC_SECTION, {})
         unknown = set(overrides) - LIVE_SECTIONS
         if unknown:
             raise ValueError(f"Ingress user_config: unknown section(s) {sorted(unknown)}; live sections: {sorted(LIVE_SECTIONS)}")
@@ -147,7 +157,32 @@ class Ingress:
             )  # a wrong field fails the deploy with its name
             for name, values in overrides.items()
         }
-        self._configure(self.base_config.model_copy(update=sections))
+        config = self.base_config.model_copy(update=sections)
+        splits = {name: pool.split() for name, pool in config.pools.items()}
+        for pool, split in traffic.items():
+            if pool not in config.pools:
+                raise ValueError(f"Ingress user_config: traffic.{pool}: unknown pool; pools: {sorted(config.pools)}")
+            try:  # a wrong version or a split that does not sum to 100 fails the deploy, naming the field
+                splits[pool] = config.pools[pool].split(split.get("traffic"), split.get("stable"))
+            except ValidationError as error:
+                raise ValueError(f"Ingress user_config: traffic.{pool}: {error}") from None
+        for pool, split in splits.items():
+            if split != self.traffic.split(pool):
+                logger.info("traffic of pool %s: %s -> %s", pool, self.traffic.split(pool).describe(), split.describe())
+            self.traffic.set(pool, split)
+        self._configure(config)
+
+    def _observe(self, trace: Trace) -> None:
+        self.metrics.record(trace)
+        if trace.route and trace.version and trace.cache not in ("exact", "semantic"):
+            self.monitor.observe(
+                trace.route, trace.version, ok=trace.status < 500, latency_ms=trace.stages_ms.get("total", 0.0),
+                contradicted=None if trace.validation in ("skipped", "unverified") else trace.validation == "contradicted",
+                escalated=trace.escalated_from is not None, cost_usd=trace.cost_usd,
+            )
+
+    def _rolled_back(self, pool: str, decision: Any) -> None:
+        self.metrics.rollback(pool, decision.canary or "", decision.reason)
 
     @property
     def retry_after_s(self) -> int:
@@ -192,7 +227,7 @@ class Ingress:
                 {
                     "id": name, "object": "model", "created": created, "owned_by": "llm-serve", "root": pool.model_id,
                     "max_tokens_limit": pool.max_tokens_limit, "max_model_len": pool.max_model_len,
-                    "versions": {v: pool.traffic.get(v, 0) for v in pool.versions},
+                    "versions": {v: self.traffic.split(name).percent(v) for v in pool.versions},
                     "prices": pool.prices.model_dump(),
                 }
             )
@@ -211,6 +246,12 @@ class Ingress:
             "fact_checker": self.fact_checker is not None,
             "cache": self.cache is not None,
         }
+
+    @app.get("/v1/rollout")
+    async def rollout(self) -> dict:
+        """Per pool: the live traffic split, the canary analysis' last decision with its evidence (each
+        metric's arms, n, p-values, margin, verdict) and the automatic rollbacks of this replica."""
+        return {"pools": self.monitor.decisions()}
 
     @app.post("/v1/classify", openapi_extra=request_body_openapi(ClassifyRequest), responses=ERROR_RESPONSES)
     async def classify(self, http_request: Request) -> Response:

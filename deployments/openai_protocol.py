@@ -86,6 +86,11 @@ def parse_request(raw: bytes, model: type[BaseModel]) -> Any:
         raise APIError(400, f"invalid request: {error}", code="invalid_request") from None
     if isinstance(request, ChatCompletionRequest):
         request = _materialise_messages(request)
+        for index, message in enumerate(request.messages):
+            # vLLM's union also admits harmony messages ({"author": ...}), which only harmony models read.
+            if not isinstance(message, dict) or "role" not in message:
+                raise APIError(400, f"Missing required parameter: 'messages.{index}.role'", param=f"messages.{index}.role",
+                               code="missing")
     return request
 
 

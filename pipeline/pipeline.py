@@ -31,6 +31,7 @@ from pipeline.policies import VALIDATION_POLICIES, PolicyContext, PolicyResult, 
 from pipeline.routing import AUTO, RouteDecision, check_model, failover_order, fit_decision, forced_route
 from pipeline.settings import PipelineSettings
 from pipeline.trace import Trace
+from pipeline.versions import TrafficTable, choose_version
 
 logger = logging.getLogger("ray.serve")
 
@@ -43,10 +44,11 @@ OUTPUT_NEUTRAL_FIELDS = frozenset(
 class Pools(Protocol):
     """Talks to the model pools (Ray Serve LLM LLMServer deployments in production)."""
 
-    async def complete(self, pool: str, endpoint: Endpoint, request: Any) -> dict[str, Any]:
-        """The full response body. Raises APIError for the engine's 4xx, PoolUnavailable for capacity."""
+    async def complete(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> dict[str, Any]:
+        """The full response body of `version` of `pool`. Raises APIError for the engine's 4xx,
+        PoolUnavailable for capacity."""
 
-    def stream(self, pool: str, endpoint: Endpoint, request: Any) -> AsyncIterator[dict[str, Any]]:
+    def stream(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> AsyncIterator[dict[str, Any]]:
         """Stream chunks as dicts, each with `usage` so far (continuous usage), the final one with
         `choices: []` and the totals. Raises like `complete`, before or during the stream."""
 
@@ -112,9 +114,10 @@ async def _prepend(first: dict, rest: AsyncIterator[dict]) -> AsyncIterator[dict
 
 
 class Pipeline:
-    def __init__(self, settings: PipelineSettings, collaborators: Collaborators):
+    def __init__(self, settings: PipelineSettings, collaborators: Collaborators, traffic: TrafficTable | None = None):
         self.settings = settings
         self.c = collaborators
+        self.traffic = traffic or TrafficTable.from_settings(settings)
         self._settling: set[asyncio.Task] = set()
 
     # ---- entry -----------------------------------------------------------------------------------
@@ -258,8 +261,13 @@ class Pipeline:
                 return RouteDecision(self.settings.classifier_fallback_pool, "fallback", fallbacks=("classifier-unavailable",))
         return RouteDecision(result["route"], "classifier", result.get("score"), result.get("threshold"))
 
-    def _pool_request(self, job: Job, pool: str) -> Any:
-        return job.request.model_copy(update={"model": self.settings.pools[pool].model_id})
+    def _version(self, job: Job, pool: str, trace: Trace) -> str:
+        version = choose_version(self.traffic, pool, trace.tenant, job.endpoint.messages(job.request))
+        trace.version = version
+        return version
+
+    def _pool_request(self, job: Job, pool: str, version: str) -> Any:
+        return job.request.model_copy(update={"model": self.settings.pools[pool].model_ids[version]})
 
     def _engine_error(self, job: Job, error: APIError) -> APIError:
         """The engine's errors, with `param` naming the field of the endpoint that was called."""
@@ -279,9 +287,10 @@ class Pipeline:
         max_tokens, _ = job.endpoint.max_tokens(job.request)
         last: PoolUnavailable | None = None
         for candidate in failover_order(self.settings, pool, max_tokens, job.allowed_pools):
+            version = self._version(job, candidate, trace)
             try:
                 with trace.timed("generate"):
-                    body = await self.c.pools.complete(candidate, job.endpoint, self._pool_request(job, candidate))
+                    body = await self.c.pools.complete(candidate, version, job.endpoint, self._pool_request(job, candidate, version))
             except PoolUnavailable as error:
                 last = error
                 self._fallback(trace, f"pool_{candidate}", error)
@@ -364,7 +373,8 @@ class Pipeline:
         max_tokens, _ = job.endpoint.max_tokens(job.request)
         last: PoolUnavailable | None = None
         for candidate in failover_order(self.settings, decision.pool, max_tokens, job.allowed_pools):
-            chunks = self.c.pools.stream(candidate, job.endpoint, self._pool_request(job, candidate))
+            version = self._version(job, candidate, trace)
+            chunks = self.c.pools.stream(candidate, version, job.endpoint, self._pool_request(job, candidate, version))
             try:
                 first = await chunks.__anext__()
             except StopAsyncIteration:

@@ -5,17 +5,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rollout import VersionSplit
+
 
 @dataclass(frozen=True)
 class PoolSpec:
     """One model pool as the pipeline sees it."""
 
     name: str  # "small" | "large"
-    model_id: str  # the name its engine serves (the `model` vLLM expects and answers with)
+    model_ids: dict[str, str]  # version -> the name its engine serves (the `model` vLLM expects and answers with)
     max_tokens_limit: int  # the most completion tokens a request may ask of it
     max_model_len: int | None  # its context window in tokens, when configured
     input_usd_per_million: float = 0.0
     output_usd_per_million: float = 0.0
+    split: VersionSplit | None = None  # the traffic split between versions (None: the only version)
+
+    @property
+    def versions(self) -> list[str]:
+        return list(self.model_ids)
+
+    def default_split(self) -> VersionSplit:
+        if self.split is not None:
+            return self.split
+        only = next(iter(self.model_ids))
+        return VersionSplit(versions=[only], stable=only)
 
     def cost_usd(self, prompt_tokens: int, completion_tokens: int) -> float:
         return (prompt_tokens * self.input_usd_per_million + completion_tokens * self.output_usd_per_million) / 1e6

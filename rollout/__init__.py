@@ -19,6 +19,7 @@ from rollout.analysis import (
     Outcome,
 )
 from rollout.assignment import assign, bucket, conversation_key, sticky_key
+from rollout.monitor import CanaryMonitor, PoolAnalysis
 from rollout.split import SplitChange, VersionSplit
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "CanaryAnalysisConfig",
     "CanaryAnalyzer",
     "CanaryMetric",
+    "CanaryMonitor",
+    "PoolAnalysis",
     "Decision",
     "MetricEvidence",
     "Outcome",

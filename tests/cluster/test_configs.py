@@ -81,8 +81,8 @@ def queried_metrics(expr: str) -> set[str]:
 
 def test_application_metrics_are_read_from_metrics_py():
     metrics = application_metrics()
-    assert metrics["llm_requests"] == ("Counter", {"route", "route_reason", "status", "endpoint"})
-    assert metrics["llm_stage_latency_ms"] == ("Histogram", {"stage", "route"})
+    assert metrics["llm_requests"] == ("Counter", {"route", "version", "route_reason", "status", "endpoint"})
+    assert metrics["llm_stage_latency_ms"] == ("Histogram", {"stage", "route", "version"})
     source = Path(deployments.metrics.__file__).read_text()
     assert len(metrics) == len(re.findall(r"\b(?:Counter|Histogram|Gauge)\(", source)), "a metric was missed"
 

@@ -90,4 +90,4 @@ def test_pool_limit_reaches_vllm_as_its_max_new_tokens_and_the_pipeline_settings
     assert llm_config.engine_kwargs["override_generation_config"]["max_new_tokens"] == 512
     assert "~" not in llm_config.model_loading_config.model_source
     settings = pipeline_settings(config)
-    assert settings.pools["large"].max_tokens_limit == 1024 and settings.pools["small"].model_id == "SmolLM2-135M-Instruct"
+    assert settings.pools["large"].max_tokens_limit == 1024 and settings.pools["small"].model_ids == {"v1": "SmolLM2-135M-Instruct"}

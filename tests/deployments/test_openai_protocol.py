@@ -43,6 +43,7 @@ def test_valid_chat_request_parses_and_is_picklable():
         ({"model": "small", "messages": X, "seed": 18446744073709551616}, "seed"),
         ({"model": "small", "messages": X, "stop": ["a", "b", "c", "d", "e"]}, "stop"),
         ({"model": "small", "messages": X, "stream_options": {"include_usage": True}}, "stream_options"),
+        ({"model": "small", "messages": [{"author": {"role": "user"}}]}, "messages.0.role"),
     ],
 )
 def test_invalid_field_is_named(body, param):

@@ -22,6 +22,7 @@ class FakePools:
     fail: dict[str, BaseException] = field(default_factory=dict)
     fail_after: dict[str, int] = field(default_factory=dict)
     calls: list[tuple[str, Any]] = field(default_factory=list)
+    versions: list[tuple[str, str]] = field(default_factory=list)
     prompt_tokens: int = 7
 
     def _body(self, endpoint, pool, request) -> dict:
@@ -37,15 +38,17 @@ class FakePools:
             "usage": {"prompt_tokens": self.prompt_tokens, "completion_tokens": completion * n, "total_tokens": self.prompt_tokens + completion * n},
         }
 
-    async def complete(self, pool, endpoint, request):
+    async def complete(self, pool, version, endpoint, request):
         self.calls.append((pool, request))
+        self.versions.append((pool, version))
         if pool in self.fail:
             raise self.fail[pool]
         await asyncio.sleep(0)
         return self._body(endpoint, pool, request)
 
-    async def stream(self, pool, endpoint, request):
+    async def stream(self, pool, version, endpoint, request):
         self.calls.append((pool, request))
+        self.versions.append((pool, version))
         if pool in self.fail:
             raise self.fail[pool]
         words = self.answers[pool].split(" ")
@@ -131,8 +134,8 @@ class FakeLimits:
 
 def settings(**overrides) -> PipelineSettings:
     pools = {
-        "small": PoolSpec("small", "small-model", max_tokens_limit=512, max_model_len=2048, input_usd_per_million=1, output_usd_per_million=2),
-        "large": PoolSpec("large", "large-model", max_tokens_limit=1024, max_model_len=2048, input_usd_per_million=10, output_usd_per_million=20),
+        "small": PoolSpec("small", {"v1": "small-model"}, max_tokens_limit=512, max_model_len=2048, input_usd_per_million=1, output_usd_per_million=2),
+        "large": PoolSpec("large", {"v1": "large-model"}, max_tokens_limit=1024, max_model_len=2048, input_usd_per_million=10, output_usd_per_million=20),
     }
     return PipelineSettings(pools=pools, **overrides)
 

@@ -385,3 +385,66 @@ def test_cancelled_stream_is_settled_with_its_tokens_so_far():
     run(go())
     [(_, _, completion, cost)] = h.limits.settled
     assert completion == 2 and cost > 0
+
+
+# ---- model versions ---------------------------------------------------------------------------------------
+
+
+def _two_version_settings(traffic):
+    from pipeline import PoolSpec
+    from rollout import VersionSplit
+    from tests.pipeline.conftest import settings
+
+    base = settings()
+    small = PoolSpec("small", {"v1": "small-v1", "v2": "small-v2"}, 512, 2048, 1, 2,
+                     VersionSplit(versions=["v1", "v2"], stable="v1", traffic=traffic))
+    return type(base)(pools={"small": small, "large": base.pools["large"]})
+
+
+def test_versions_are_sticky_per_tenant_and_follow_the_split():
+    from pipeline import Caller, Collaborators, Pipeline
+
+    h = Harness()
+    tenants = [f"tenant-{i}" for i in range(200)]
+
+    async def go(traffic):
+        counts = {}
+        pipeline = None
+        for tenant in tenants:
+            async def authenticate(_, tenant=tenant):
+                return Caller(tenant)
+            pipeline = Pipeline(_two_version_settings(traffic), Collaborators(pools=h.pools, authenticate=authenticate))
+            reply = await pipeline.run(job(chat_request(model="small")))
+            counts[tenant] = reply.trace.version
+            assert reply.trace.headers()["x-model-version"] == reply.trace.version
+            assert h.pools.calls[-1][1].model == f"small-{reply.trace.version}"
+        return counts
+
+    at_25 = run(go({"v1": 75, "v2": 25}))
+    again = run(go({"v1": 75, "v2": 25}))
+    at_50 = run(go({"v1": 50, "v2": 50}))
+    assert at_25 == again  # sticky while the split is unchanged
+    share = sum(v == "v2" for v in at_25.values()) / len(tenants)
+    assert 0.15 < share < 0.35
+    assert all(at_50[t] == "v2" for t, v in at_25.items() if v == "v2")  # growing the canary keeps its users
+
+
+def test_canary_monitor_rolls_a_contradicting_canary_back():
+    from rollout import CanaryAnalysisConfig, CanaryMonitor, PoolAnalysis, VersionSplit
+    from pipeline.versions import TrafficTable
+
+    table = TrafficTable({"small": VersionSplit(versions=["v1", "v2"], stable="v1", traffic={"v1": 50, "v2": 50})})
+    clock = [0.0]
+    rolled = []
+    monitor = CanaryMonitor({"small": PoolAnalysis(CanaryAnalysisConfig(window_s=600, min_requests=30))},
+                            table.split, table.set, lambda pool, d: rolled.append(d), evaluate_every_s=0, clock=lambda: clock[0])
+    for i in range(200):
+        clock[0] += 0.5
+        version = "v1" if i % 2 else "v2"
+        monitor.observe("small", version, ok=True, latency_ms=100, contradicted=(version == "v2" and i % 4 == 0) or False,
+                        escalated=False, cost_usd=1e-5)
+        if rolled:
+            break
+    assert rolled and rolled[0].metrics["contradicted_rate"].verdict == "worse"
+    assert table.split("small").traffic == {"v1": 100}
+    assert monitor.decisions()["small"]["rollbacks"][0]["diff"].startswith("small: v1 50%, v2 50% -> v1 100%")
