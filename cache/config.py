@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from common.redis_url import check_redis_url
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # Chosen with `python -m cache.eval --set dev` (the dev set only; the test set is never tuned on).
@@ -103,9 +104,7 @@ class CacheConfig(BaseModel):
     @field_validator("redis_url")
     @classmethod
     def _redis_url_has_known_scheme(cls, url: str) -> str:
-        if not url.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError(f"redis_url must start with redis://, rediss:// or unix://, got {url!r}")
-        return url
+        return check_redis_url(url)
 
     @field_validator("redis_key_prefix")
     @classmethod

@@ -13,6 +13,8 @@ whitespace check and pair verifier. A sweep of the verifier threshold follows (d
 
 from __future__ import annotations
 
+from common.stats import wilson_interval
+
 import argparse
 import json
 import math
@@ -69,14 +71,7 @@ class RecordingVerifier:
         return self.last
 
 
-def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score 95 % interval of a proportion."""
-    if n == 0:
-        return 0.0, 1.0
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+wilson = wilson_interval  # the shared Wilson interval (common/stats.py)
 
 
 def proportion(successes: int, n: int) -> str:

@@ -5,6 +5,7 @@ as plain async callables (deployments/collaborators.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -23,6 +24,7 @@ from deployments.config import AppConfig, pipeline_settings
 from deployments.metrics import AppMetrics
 from deployments.openai_protocol import ERROR_RESPONSES, REQUEST_MODELS, parse_request, request_body_openapi
 from pipeline import CHAT, COMPLETION, APIError, Collaborators, Endpoint, Job, Pipeline, Reply, Trace
+from pipeline.feedback import FeedbackRequest, FeedbackStore
 from pipeline.versions import TrafficTable
 from rollout import CanaryMonitor, PoolAnalysis
 from guardrails import Guardrails
@@ -115,6 +117,7 @@ class Ingress:
         self.pools = ServePools(pools)
         self.classifier, self.fact_checker, self.cache = classifier, fact_checker, cache
         self.metrics = AppMetrics()
+        self._tasks: set[asyncio.Task] = set()
         self.traffic = TrafficTable({name: pool.split() for name, pool in config.pools.items()})
         self._configure(config)
 
@@ -125,6 +128,7 @@ class Ingress:
             self.traffic.split, self.traffic.set, self._rolled_back,
         )
         self.tenancy = Tenancy(config.tenancy)
+        self.feedback = FeedbackStore(self.tenancy.redis)
         access = TenancyAccess(self.tenancy, self.metrics.refusal, self.metrics.budget)
         collaborators = Collaborators(
             pools=self.pools,
@@ -174,12 +178,19 @@ class Ingress:
 
     def _observe(self, trace: Trace) -> None:
         self.metrics.record(trace)
+        if trace.status == 200 and trace.route:  # rateable later through /v1/feedback (a Redis write, off the loop)
+            self._background(asyncio.to_thread(self.feedback.remember, trace.request_id, trace.tenant, trace.route, trace.version))
         if trace.route and trace.version and trace.cache not in ("exact", "semantic"):
             self.monitor.observe(
                 trace.route, trace.version, ok=trace.status < 500, latency_ms=trace.stages_ms.get("total", 0.0),
                 contradicted=None if trace.validation in ("skipped", "unverified") else trace.validation == "contradicted",
                 escalated=trace.escalated_from is not None, cost_usd=trace.cost_usd,
             )
+
+    def _background(self, coroutine) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _rolled_back(self, pool: str, decision: Any) -> None:
         self.metrics.rollback(pool, decision.canary or "", decision.reason)
@@ -246,6 +257,21 @@ class Ingress:
             "fact_checker": self.fact_checker is not None,
             "cache": self.cache is not None,
         }
+
+    @app.post("/v1/feedback", openapi_extra=request_body_openapi(FeedbackRequest), responses=ERROR_RESPONSES)
+    async def feedback_endpoint(self, http_request: Request) -> Response:
+        """`{request_id, score 0..1, comment?}`: rates one of the caller's own earlier requests (404 otherwise);
+        exported per pool and version as `ray_llm_feedback_score`."""
+        caller = await self.pipeline.c.authenticate(http_request.headers.get("authorization"))
+        body = parse_request(await self._read_body(http_request), FeedbackRequest)
+        try:
+            rated = await asyncio.to_thread(self.feedback.rate, caller.tenant, body)
+        except APIError:
+            raise
+        except Exception as error:  # noqa: BLE001 - Redis unreachable
+            raise APIError.unavailable(f"feedback cannot be stored now: {type(error).__name__}", "unavailable", self.retry_after_s) from None
+        self.metrics.feedback(rated.route, rated.version, body.score)
+        return JSONResponse({"request_id": rated.request_id, "recorded": True, "route": rated.route, "version": rated.version})
 
     @app.get("/v1/rollout")
     async def rollout(self) -> dict:

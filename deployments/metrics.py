@@ -61,6 +61,19 @@ class AppMetrics:
         self.budget_remaining_ratio = Gauge(
             "llm_tenant_budget_remaining_ratio", description="Share of the period's budget left, per tenant (0-1).", tag_keys=("tenant",),
         )
+        self.feedback_score = Histogram(
+            "llm_feedback_score", description="User satisfaction (POST /v1/feedback, 0 = bad .. 1 = good) per pool and version.",
+            boundaries=[0.1, 0.25, 0.5, 0.75, 0.9, 1.0], tag_keys=("route", "version"),
+        )
+        self.answers = Counter(
+            "llm_answers", description="Answered requests per pool and version by outcome: ok, empty, blocked "
+            "(content_filter), refused (a refusal-like answer); rates over a window are the rolling quality signals.",
+            tag_keys=("route", "version", "outcome"),
+        )
+        self.answer_chars = Histogram(
+            "llm_answer_chars", description="Length of answers in characters, per pool and version.",
+            boundaries=[1, 10, 50, 100, 200, 500, 1000, 2000, 5000, 10000], tag_keys=("route", "version"),
+        )
         self.rollbacks = Counter(
             "llm_canary_rollbacks", description="Canaries sent back to 0 % by the automatic canary analysis.",
             tag_keys=("route", "version"),
@@ -105,9 +118,15 @@ class AppMetrics:
             self.validations.inc(tags={"verdict": record.validation, "action": record.validation_action, "route": route, "version": version})
         if record.escalated_from:
             self.escalations.inc()
+        if record.answer is not None:
+            self.answers.inc(tags={"route": route, "version": version, "outcome": record.answer.outcome})
+            self.answer_chars.observe(record.answer.chars, tags={"route": route, "version": version})
         # With Serve's JSON log encoding (serve_config.yaml) this is one JSON line per request, the
         # summary's fields next to Serve's own (deployment, replica, request_id).
         logger.info("request_summary", extra={"request_summary": record.summary()})
+
+    def feedback(self, route: str, version: str, score: float) -> None:
+        self.feedback_score.observe(score, tags={"route": route, "version": version or "none"})
 
     def rollback(self, pool: str, version: str, reason: str) -> None:
         self.rollbacks.inc(tags={"route": pool, "version": version})

@@ -5,6 +5,8 @@ bootstrap over items for everything else)."""
 
 from __future__ import annotations
 
+from common.stats import wilson_interval as _wilson
+
 import math
 import re
 import string
@@ -145,15 +147,9 @@ def _rouge_scorer(module):
 
 
 # ---- intervals ---------------------------------------------------------------------------------------
-def wilson_interval(successes: float, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """Wilson score interval (95 % by default) for a proportion successes / n."""
-    if n == 0:
-        return (0.0, 1.0)
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return (max(0.0, centre - half), min(1.0, centre + half))
+def wilson_interval(successes: float, n: int) -> tuple[float, float]:
+    """Wilson score 95 % interval for a proportion successes / n (the shared one, common/stats.py)."""
+    return _wilson(successes, n)
 
 
 def proportion(values: Sequence[float]) -> Estimate:

@@ -30,7 +30,7 @@ from pipeline.guarding import StreamGuard, guard_input, guard_output
 from pipeline.policies import VALIDATION_POLICIES, PolicyContext, PolicyResult, Validation, ValidationPolicy
 from pipeline.routing import AUTO, RouteDecision, check_model, failover_order, fit_decision, forced_route
 from pipeline.settings import PipelineSettings
-from pipeline.trace import Trace
+from pipeline.trace import AnswerShape, Trace
 from pipeline.versions import TrafficTable, choose_version
 
 logger = logging.getLogger("ray.serve")
@@ -282,15 +282,15 @@ class Pipeline:
 
     # ---- generation (full) -----------------------------------------------------------------------
 
-    async def _generate(self, job: Job, pool: str, trace: Trace) -> tuple[str, dict]:
-        """(the pool that answered, its full response), failing over before any token went out."""
+    async def _on_a_pool(self, job: Job, pool: str, trace: Trace, attempt: Callable[[str, str], Awaitable[Any]]) -> tuple[str, Any]:
+        """`attempt(pool, version)` on the chosen pool, failing over (when configured) to another pool that can
+        serve the request if this one is unavailable before any token went out. -> (the pool, its result)."""
         max_tokens, _ = job.endpoint.max_tokens(job.request)
         last: PoolUnavailable | None = None
         for candidate in failover_order(self.settings, pool, max_tokens, job.allowed_pools):
             version = self._version(job, candidate, trace)
             try:
-                with trace.timed("generate"):
-                    body = await self.c.pools.complete(candidate, version, job.endpoint, self._pool_request(job, candidate, version))
+                result = await attempt(candidate, version)
             except PoolUnavailable as error:
                 last = error
                 self._fallback(trace, f"pool_{candidate}", error)
@@ -300,13 +300,23 @@ class Pipeline:
             if candidate != pool:
                 trace.fallbacks.append("pool-unavailable")
                 trace.route = candidate
-            trace.mark_first_token()
-            self._count_usage(trace, candidate, body.get("usage"))
-            if self.c.guardrails is not None:
-                with trace.timed("guard_output"):
-                    guard_output(self.c.guardrails, job.endpoint, body, trace.tenant, trace.guardrails)
-            return candidate, body
+            return candidate, result
         raise self._unavailable(last) from None
+
+    async def _generate(self, job: Job, pool: str, trace: Trace) -> tuple[str, dict]:
+        """(the pool that answered, its full response, through the output guardrails)."""
+
+        async def complete(candidate: str, version: str) -> dict:
+            with trace.timed("generate"):
+                return await self.c.pools.complete(candidate, version, job.endpoint, self._pool_request(job, candidate, version))
+
+        answered, body = await self._on_a_pool(job, pool, trace, complete)
+        trace.mark_first_token()
+        self._count_usage(trace, answered, body.get("usage"))
+        if self.c.guardrails is not None:
+            with trace.timed("guard_output"):
+                guard_output(self.c.guardrails, job.endpoint, body, trace.tenant, trace.guardrails)
+        return answered, body
 
     async def _complete(self, job: Job, decision: RouteDecision, query: CacheQuery | None, trace: Trace) -> Reply:
         pool, body = await self._generate(job, decision.pool, trace)
@@ -323,6 +333,7 @@ class Pipeline:
         if trace.guardrails.body_field() is not None:
             result.body["guardrails"] = trace.guardrails.body_field()
         verdict = "blocked" if result.action == "blocked" else (result.validation.verdict if result.validation else None)
+        trace.answer = AnswerShape.of(list(job.endpoint.choice_texts(result.body).values()), job.endpoint.finish_reasons(result.body))
         await self._cache_store(query, result.body, verdict, trace)
         self._observe(trace)
         return Reply(result.body, trace)
@@ -370,27 +381,16 @@ class Pipeline:
     async def _stream(self, job: Job, decision: RouteDecision, query: CacheQuery | None, trace: Trace) -> StreamReply:
         """Opens the pool's stream and waits for its first chunk, so that errors (prompt too long, pool
         saturated) become a status code, and an unavailable pool fails over, before any byte is sent."""
-        max_tokens, _ = job.endpoint.max_tokens(job.request)
-        last: PoolUnavailable | None = None
-        for candidate in failover_order(self.settings, decision.pool, max_tokens, job.allowed_pools):
-            version = self._version(job, candidate, trace)
+
+        async def open_stream(candidate: str, version: str) -> tuple[dict | None, AsyncIterator[dict]]:
             chunks = self.c.pools.stream(candidate, version, job.endpoint, self._pool_request(job, candidate, version))
             try:
-                first = await chunks.__anext__()
+                return await chunks.__anext__(), chunks
             except StopAsyncIteration:
-                first = None
-            except PoolUnavailable as error:
-                last = error
-                self._fallback(trace, f"pool_{candidate}", error)
-                continue
-            except APIError as error:
-                raise self._engine_error(job, error) from None
-            if candidate != decision.pool:
-                trace.fallbacks.append("pool-unavailable")
-                trace.route = candidate
-            events = self._relay(job, candidate, first, chunks, query, trace)
-            return StreamReply(events, trace, trace.headers(streaming=True))
-        raise self._unavailable(last) from None
+                return None, chunks
+
+        pool, (first, chunks) = await self._on_a_pool(job, decision.pool, trace, open_stream)
+        return StreamReply(self._relay(job, pool, first, chunks, query, trace), trace, trace.headers(streaming=True))
 
     async def _relay(
         self, job: Job, pool: str, first: dict | None, chunks: AsyncIterator[dict], query: CacheQuery | None, trace: Trace
@@ -460,6 +460,8 @@ class Pipeline:
                 held[-1]["guardrails"] = trace.guardrails.body_field()
             for waiting in held:
                 yield sse(waiting)
+            if body is not None:
+                trace.answer = AnswerShape.of(list(endpoint.choice_texts(body).values()), endpoint.finish_reasons(body))
             if client_usage and usage is not None:
                 yield sse(_usage_chunk(endpoint, relayed[0] if relayed else {}, usage))
             yield sse("[DONE]")

@@ -6,6 +6,7 @@ decide anything; they get and return values."""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -13,6 +14,30 @@ from typing import Any
 from pipeline.guarding import GuardReport
 
 HEADER_PREFIX = "x-"
+
+
+# Answers that decline the task (the "refusal rate" quality signal): their usual openings in English.
+REFUSAL_OPENINGS = re.compile(r"^\s*(i'?m sorry|i am sorry|sorry, (but )?i|i can(no|')t|i cannot|i am unable|i'?m unable|as an ai)", re.I)
+
+
+@dataclass(frozen=True)
+class AnswerShape:
+    """What an answer looked like, for the rolling quality signals: `outcome` ok | empty | blocked | refused
+    and its length in characters (all choices)."""
+
+    outcome: str
+    chars: int
+
+    @classmethod
+    def of(cls, texts: list[str], finish_reasons: list[str | None]) -> "AnswerShape":
+        chars = sum(len(t) for t in texts)
+        if "content_filter" in finish_reasons:
+            return cls("blocked", chars)
+        if not any(t.strip() for t in texts):
+            return cls("empty", chars)
+        if any(REFUSAL_OPENINGS.match(t) for t in texts):
+            return cls("refused", chars)
+        return cls("ok", chars)
 
 
 @dataclass
@@ -42,6 +67,7 @@ class Trace:
     grant: Any = field(default=None, repr=False)  # the limits stage's admission, settled when the request ends
     ratelimit_headers: dict[str, str] = field(default_factory=dict)  # OpenAI's x-ratelimit-*
     guardrails: GuardReport = field(default_factory=GuardReport)  # kinds and counts found, never values
+    answer: AnswerShape | None = None
     stages_ms: dict[str, float] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
@@ -87,7 +113,8 @@ class Trace:
     def summary(self) -> dict:
         """The request summary for the log: ids, decisions, token counts, cost and stage times; no text."""
         data = {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name not in ("started", "grant", "ratelimit_headers", "guardrails")}
+                if f.name not in ("started", "grant", "ratelimit_headers", "guardrails", "answer")}
+        data["answer"] = {"outcome": self.answer.outcome, "chars": self.answer.chars} if self.answer else None
         data["guardrails"] = self.guardrails.body_field()
         data["fallbacks"], data["failures"] = list(self.fallbacks), [list(f) for f in self.failures]
         data["stages_ms"] = {k: round(v, 2) for k, v in self.stages_ms.items()}

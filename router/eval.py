@@ -19,6 +19,8 @@ large labels), per-request latency (one request per call, as serving sees it) an
 
 from __future__ import annotations
 
+from common.stats import wilson_interval
+
 import argparse
 import json
 import os
@@ -29,7 +31,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from scipy.stats import binomtest
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, roc_auc_score
 
 from router.calibration import calibrate_threshold
@@ -81,8 +82,8 @@ def read_set(path: Path) -> list[EvalRequest]:
 def wilson(successes: int, total: int) -> str:
     if total == 0:
         return "n/a (n=0)"
-    interval = binomtest(successes, total).proportion_ci(confidence_level=0.95, method="wilson")
-    return f"{successes / total:.3f} [{interval.low:.3f}, {interval.high:.3f}] ({successes}/{total})"
+    low, high = wilson_interval(successes, total)
+    return f"{successes / total:.3f} [{low:.3f}, {high:.3f}] ({successes}/{total})"
 
 
 def calibration_report(scores: list[float], labels: list[int], threshold: float, width: float = 0.05, bins: int = 10) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from common.redis_url import check_redis_url
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ModelName = Literal["auto", "small", "large"]
@@ -64,9 +65,7 @@ class TenancyConfig(StrictModel):
     @field_validator("redis_url")
     @classmethod
     def _redis_url_has_known_scheme(cls, url: str) -> str:
-        if not url.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError(f"redis_url must start with redis://, rediss:// or unix://, got {url!r}")
-        return url
+        return check_redis_url(url)
 
     @field_validator("admin_key_hash")
     @classmethod

@@ -64,6 +64,8 @@ class DeployedApp:
         self.url, self.args, self.metrics_url, self.http_options = url, args, metrics_url, http_options
         self.keys = keys or {}  # tenant -> API key secret
         self.redis = redis  # the session's RedisServer
+        self.extra_apps: dict[str, dict[str, Any]] = {}  # more applications deployed next to "llm" (tests' own)
+        self._last = ({}, {})
 
     def _serve_config(self, ingress_user_config: dict[str, Any], deployment_options: dict[str, dict[str, Any]]) -> dict:
         config = copy.deepcopy(serve_config_file())
@@ -77,19 +79,22 @@ class DeployedApp:
             base = self.args["pools"][pool]["versions"][version]["llm_config"]["deployment_config"]
             options = {"max_ongoing_requests": base["max_ongoing_requests"], "max_queued_requests": base["max_queued_requests"]}
             app["deployments"].append({"name": name, **options, **deployment_options.get(name, {})})
+        config["applications"].extend(copy.deepcopy(list(self.extra_apps.values())))
         return config
 
-    def deploy(self, ingress_user_config: dict | None = None, deployment_options: dict | None = None, timeout_s: float = 900) -> None:
+    def deploy(self, ingress_user_config: dict | None = None, deployment_options: dict | None = None, timeout_s: float = 900,
+               wait_for: str = "llm") -> None:
         from ray import serve
         from ray.serve.schema import ServeDeploySchema
 
-        config = self._serve_config(ingress_user_config or {}, deployment_options or {})
-        previous = serve.status().applications.get("llm")
+        self._last = (ingress_user_config or {}, deployment_options or {})
+        config = self._serve_config(*self._last)
+        previous = serve.status().applications.get(wait_for)
         previous_deploy_time = previous.last_deployed_time_s if previous else None
         serve.context._connect().deploy_apps(ServeDeploySchema.model_validate(config))
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            app = serve.status().applications.get("llm")
+            app = serve.status().applications.get(wait_for)
             if app is not None and app.last_deployed_time_s != previous_deploy_time:
                 if app.status == "DEPLOY_FAILED":
                     raise RuntimeError(f"deploy failed: {app.message}")
@@ -98,6 +103,21 @@ class DeployedApp:
                     return
             time.sleep(0.5)
         raise TimeoutError(f"application not RUNNING after {timeout_s:.0f} s")
+
+    def deploy_extra(self, app: dict[str, Any], timeout_s: float = 900) -> None:
+        """Deploy (or update) one more application next to "llm", which stays as it is."""
+        self.extra_apps[app["name"]] = app
+        self.deploy(*self._last, timeout_s=timeout_s, wait_for=app["name"])
+
+    def remove_extra(self, name: str) -> None:
+        from ray import serve
+        from ray.serve.schema import ServeDeploySchema
+
+        self.extra_apps.pop(name, None)
+        serve.context._connect().deploy_apps(ServeDeploySchema.model_validate(self._serve_config(*self._last)))
+        deadline = time.monotonic() + 300
+        while name in serve.status().applications and time.monotonic() < deadline:
+            time.sleep(0.5)
 
     @contextmanager
     def reconfigured(self, ingress_user_config: dict | None = None, deployment_options: dict | None = None):

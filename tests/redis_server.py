@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import redis
 
 from tests.ports import free_port
@@ -61,3 +62,16 @@ def wait_until(condition: Callable[[], object], timeout_s: float = 10.0, what: s
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
         time.sleep(interval_s)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A fresh redis-server for one test (skipped where the binary is missing)."""
+    import shutil
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server binary not installed (apt-get install -y redis-server)")
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()

@@ -15,6 +15,8 @@ set joined to about 100 words)."""
 
 from __future__ import annotations
 
+from common.stats import wilson_interval
+
 import argparse
 import json
 import statistics
@@ -23,7 +25,6 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from scipy.stats import binomtest
 
 from validators.checker import FactChecker
 from validators.config import FactCheckerConfig
@@ -40,8 +41,7 @@ def wilson(successes: int, total: int) -> tuple[float, float, float]:
     """(share, low, high): the share and its Wilson 95 % interval (scipy's binomtest); NaNs for n = 0."""
     if total == 0:
         return float("nan"), float("nan"), float("nan")
-    interval = binomtest(successes, total).proportion_ci(confidence_level=0.95, method="wilson")
-    return successes / total, interval.low, interval.high
+    return (successes / total, *wilson_interval(successes, total))
 
 
 def proportion(successes: int, total: int) -> str:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from cache import CacheQuery
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisServer, redis_server  # noqa: F401 - the fixture
 
 
 class ManualClock:
@@ -83,11 +83,3 @@ def make_response():
     return _make_response
 
 
-@pytest.fixture
-def redis_server(tmp_path):
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server binary not installed (apt-get install -y redis-server)")
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()

@@ -45,6 +45,8 @@ def autoscaling_app_args(model_dir: str, token_latency_s: float, tokens: int) ->
     args = copy.deepcopy(serve_config_args())
     for section in ("classifier", "fact_checker", "cache"):
         args[section]["enabled"] = False
+    args["tenancy"] = {"enabled": False}  # no Redis in this cluster: scaling, not keys, is under test
+    args["guardrails"] = {"enabled": False}
     args["ingress"]["deployment"] = {"num_replicas": 1, "max_ongoing_requests": 128, "ray_actor_options": {"num_cpus": 0.1}}
     for name, pool in args["pools"].items():
         version = pool["versions"]["v1"]

@@ -66,13 +66,12 @@ def grafana_expr(expr: str) -> str:
     values = {**GRAFANA_BUILTINS, **{v["name"]: APPLICATION for v in dashboard()["templating"]["list"] if v["type"] == "query"}}
 
     def value(match: re.Match) -> str:
-        name = match.group(1) or match.group(2)
+        name = next(group for group in match.groups() if group)
         assert name in values, f"dashboard variable ${name} has no test value: {expr}"
         return values[name]
 
-    substituted = re.sub(r"\$\{(\w+)\}|\$(\w+)", value, expr)
-    assert "$" not in substituted and "[[" not in substituted, substituted
-    return substituted
+    # Grafana's three syntaxes: ${name} (also ${name:format}), $name and the deprecated [[name]].
+    return re.sub(r"\$\{(\w+)(?::\w+)?\}|\$(\w+)|\[\[(\w+)\]\]", value, expr)
 
 
 def config_for(metrics_url: str) -> tuple[dict, dict[str, str]]:

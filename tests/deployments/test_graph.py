@@ -225,3 +225,25 @@ def test_classifier_replica_killed_falls_back_and_recovers(deployed_app, client)
                 break
         time.sleep(1)
     assert client.post("/v1/classify", json={"prompt": HARD}).json()["route"] == "large"
+
+
+# ---- feedback ------------------------------------------------------------------------------------
+
+
+def test_feedback_is_tenant_scoped(client, client_b):
+    answered = _chat(client, [{"role": "user", "content": "Name a color."}], model="small", max_tokens=4)
+    request_id = answered.headers["x-request-id"]
+    import time
+
+    deadline = time.monotonic() + 30  # the record is written right after the answer, off the event loop
+    while True:
+        rated = client.post("/v1/feedback", json={"request_id": request_id, "score": 1.0, "comment": "good"})
+        if rated.status_code != 404 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert rated.status_code == 200 and rated.json()["route"] == "small" and rated.json()["version"] == "v1"
+    other = client_b.post("/v1/feedback", json={"request_id": request_id, "score": 0.0})
+    assert other.status_code == 404 and other.json()["error"]["code"] == "request_not_found"
+    assert client.post("/v1/feedback", json={"request_id": "no-such-request", "score": 0.5}).status_code == 404
+    bad = client.post("/v1/feedback", json={"request_id": request_id, "score": 7})
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "score"

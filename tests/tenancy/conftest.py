@@ -14,17 +14,9 @@ import pytest
 import redis
 
 from tenancy import Tenancy, TenancyConfig
-from tests.redis_server import RedisServer, wait_until  # noqa: F401 - wait_until: used by the tests
+from tests.redis_server import RedisServer, redis_server, wait_until  # noqa: F401 - fixture and helpers the tests use
 
 
-@pytest.fixture
-def redis_server(tmp_path):
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server binary not installed (apt-get install -y redis-server)")
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
