@@ -6,9 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-# A rough prompt-size estimate for the up-front token reservation (settled from the real usage later):
-# about 4 characters per token for English text with BPE tokenizers.
+# A prompt-size estimate for the up-front token reservation (settled from the real usage later): about 4
+# characters per token for English text with BPE tokenizers, plus what chat templates add around each
+# message and before the first (SmolLM2's template inserts a ~30-token default system prompt). Erring
+# high keeps concurrent requests from overrunning a tpm window; the settlement gives the rest back.
 CHARS_PER_TOKEN = 4
+TEMPLATE_TOKENS_PER_MESSAGE = 5
+TEMPLATE_TOKENS_PER_PROMPT = 32
 
 
 @dataclass(frozen=True)
@@ -41,4 +45,5 @@ class Unlimited:
 
 
 def estimate_prompt_tokens(texts: list[str]) -> int:
-    return sum(len(t) for t in texts) // CHARS_PER_TOKEN + 1
+    """Tokens a prompt made of these message texts will take, erring high (see above)."""
+    return sum(len(t) for t in texts) // CHARS_PER_TOKEN + TEMPLATE_TOKENS_PER_MESSAGE * len(texts) + TEMPLATE_TOKENS_PER_PROMPT

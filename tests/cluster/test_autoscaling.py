@@ -38,6 +38,11 @@ NOT_EXERCISED = {
     "ray_llm_validation_verdicts_total", "ray_llm_escalations_total", "ray_llm_fallbacks_total",
     # the cache deployment is off here; tests/deployments/test_metrics.py sees these exported with it on
     "ray_llm_cache_entries", "ray_llm_cache_bytes", "ray_llm_cache_evictions_total", "ray_llm_cache_backend_bypassed_total",
+    # tenancy, guardrails and canaries are off here and nothing fails over or is rated; tests/cluster/test_prometheus.py
+    # runs every dashboard query against a real Prometheus scraping the session's full graph
+    "ray_llm_refusals_total", "ray_llm_tenant_budget_remaining_usd", "ray_llm_tenant_budget_remaining_ratio",
+    "ray_llm_guardrail_findings_total", "ray_llm_canary_rollbacks_total", "ray_llm_failovers_total",
+    "ray_llm_feedback_score_sum", "ray_llm_feedback_score_count",
 }
 
 

@@ -124,8 +124,10 @@ def test_streaming_verdict_is_the_last_event_before_done(client):
     with client.stream("POST", "/v1/chat/completions", json=body, headers=NO_CACHE) as response:
         events = _sse(response)
     assert events[-1] == "[DONE]"
-    assert events[-2]["validation"]["verdict"] == "contradicted"
-    assert "Sydney" in "".join(e["choices"][0]["delta"].get("content", "") for e in events[:-2] if e["choices"])
+    assert events[-2]["validation"]["verdict"] == "contradicted"  # on the last chunk: no choices-less event
+    assert events[-2]["choices"][0]["finish_reason"] == "stop"
+    assert all(e["choices"] for e in events[:-1])
+    assert "Sydney" in "".join(e["choices"][0]["delta"].get("content") or "" for e in events[:-1])
 
 
 def test_validator_over_time_budget_fails_open(deployed_app, client):
@@ -185,12 +187,13 @@ def test_tenants_do_not_share_entries(client, client_b):
     assert _chat(client_b, question, headers={}, model="small").headers["x-cache"] == "miss"
 
 
-def test_contradicted_and_truncated_answers_are_not_cached(client):
+def test_contradicted_answers_are_not_cached_and_cut_ones_only_under_their_max_tokens(client):
     _chat(client, REPEAT_FALSEHOOD, headers={}, model="large")
     assert _chat(client, REPEAT_FALSEHOOD, headers={}, model="large").headers["x-cache"] == "miss"
     cut = [{"role": "user", "content": "Tell me a long story about a lighthouse keeper."}]
     assert _chat(client, cut, headers={}, model="small", max_tokens=3).json()["choices"][0]["finish_reason"] == "length"
-    assert _chat(client, cut, headers={}, model="small", max_tokens=3).headers["x-cache"] == "miss"
+    assert _chat(client, cut, headers={}, model="small", max_tokens=3).headers["x-cache"] == "exact"
+    assert _chat(client, cut, headers={}, model="small", max_tokens=4).headers["x-cache"] == "miss"
 
 
 def test_sampled_requests_are_not_cached(client):

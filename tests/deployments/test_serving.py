@@ -123,7 +123,7 @@ def _assert_openai_error(response, status, param=None):
     [
         ({"model": "small"}, "messages"),
         ({"model": "small", "messages": "hello"}, "messages"),
-        ({"model": "small", "messages": [{"role": "robot", "content": "x"}]}, "messages.0.role"),
+        ({"model": "small", "messages": [{"content": "x"}]}, "messages.0.role"),
         ({"model": "small", "messages": QUESTION, "max_tokens": -1}, "max_tokens"),
         ({"model": "small", "messages": QUESTION, "max_tokens": 0}, "max_tokens"),
         ({"model": "small", "messages": QUESTION, "max_tokens": 100000}, "max_tokens"),

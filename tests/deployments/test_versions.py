@@ -41,7 +41,7 @@ def _fake_version(model_dir, model_id: str, text: str) -> dict:
     }
 
 
-def canary_app(deployed_app, model_dir, user_config: dict | None = None) -> dict:
+def canary_app(deployed_app, model_dir, user_config: dict | None = None, bad_canary: bool = True) -> dict:
     args = copy.deepcopy(deployed_app.args)
     for section in ("classifier", "cache"):
         args[section]["enabled"] = False
@@ -51,7 +51,8 @@ def canary_app(deployed_app, model_dir, user_config: dict | None = None) -> dict
     args["fact_checker"]["policy"] = {"small": "annotate", "large": "annotate"}
     args["pools"]["small"] = {
         "max_tokens_limit": 64,
-        "versions": {"v1": _fake_version(model_dir, "fake-v1", TRUE_ANSWER), "v2": _fake_version(model_dir, "fake-v2", FALSE_ANSWER)},
+        "versions": {"v1": _fake_version(model_dir, "fake-v1", TRUE_ANSWER),
+                     "v2": _fake_version(model_dir, "fake-v2", FALSE_ANSWER if bad_canary else "Paris is the capital of France.")},
         "traffic": {"v1": 100, "v2": 0},
         "stable": "v1",
         "canary_analysis": {"window_s": 600, "min_requests": 20},
@@ -167,11 +168,16 @@ def test_rollout_25_then_100_then_rollback_under_load_loses_nothing_and_is_stick
     steps = [("0%", {"v1": 100, "v2": 0}), ("25%", {"v1": 75, "v2": 25}), ("100%", {"v1": 0, "v2": 100}),
              ("rollback", {"v1": 100, "v2": 0})]
     per_step: dict[str, list[dict]] = {}
-    deployed_app.deploy_extra(canary_app(deployed_app, model_dir, split(steps[0][1])))
+    # A good canary here (the analysis has no reason to roll it back): the operator moves the split.
+    deployed_app.deploy_extra(canary_app(deployed_app, model_dir, split(steps[0][1]), bad_canary=False))
     with Load(url, keys=keys) as load:
         for name, traffic in steps:
-            deployed_app.deploy_extra(canary_app(deployed_app, model_dir, split(traffic)))
-            step_started = time.monotonic()
+            deployed_app.deploy_extra(canary_app(deployed_app, model_dir, split(traffic), bad_canary=False))
+            live = {v: p for v, p in traffic.items() if p}
+            _wait(lambda: httpx.get(f"{url}/v1/rollout", timeout=10).json()["pools"]["small"]["traffic"] == live
+                  or httpx.get(f"{url}/v1/rollout", timeout=10).json()["pools"]["small"]["traffic"] == traffic,
+                  60, f"the ingress to apply {name}")
+            step_started = time.monotonic()  # requests sent from here on see this split
             _wait(lambda: sum(1 for r in load.snapshot() if r["at"] > step_started + 1) >= 40, 120, f"traffic at step {name}")
             per_step[name] = [r for r in load.snapshot() if r["at"] > step_started + 1]
     results = load.snapshot()
@@ -182,6 +188,7 @@ def test_rollout_25_then_100_then_rollback_under_load_loses_nothing_and_is_stick
     assert not failed, failed[:5]
     assert {r["version"] for r in per_step["0%"]} == {"v1"} and {r["version"] for r in per_step["100%"]} == {"v2"}
     assert {r["version"] for r in per_step["rollback"]} == {"v1"}
+    assert {r["version"] for r in per_step["25%"]} == {"v1", "v2"}
     versions_by_tenant = defaultdict(set)
     for row in per_step["25%"]:
         versions_by_tenant[row["tenant"]].add(row["version"])
