@@ -59,7 +59,8 @@ prometheus:
 	@command -v promtool >/dev/null || { echo "==> installing prometheus (server + promtool)"; \
 		(apt-get update -qq && apt-get install -y -qq --no-install-recommends prometheus) || sudo apt-get install -y -qq --no-install-recommends prometheus; }
 
-REDIS_PORT ?= 6379
+# Not 6379: that is the Ray head's GCS port.
+REDIS_PORT ?= 6380
 REDIS_DIR  := $(LLM_SERVE_CACHE)/redis
 
 serve: install model redis

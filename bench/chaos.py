@@ -338,7 +338,7 @@ class LocalRedis:
     def __init__(self, url: str):
         parsed = urlparse(url)
         self.host = parsed.hostname or "127.0.0.1"
-        self.port = parsed.port or 6379
+        self.port = parsed.port or 6380
         self.url = url
         default_dir = Path(os.environ.get("LLM_SERVE_CACHE") or Path.home() / ".cache" / "llm-serve") / "redis"
         self.dir, self.logfile, self.appendonly = str(default_dir), str(default_dir / "redis.log"), ""
@@ -512,7 +512,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="the graph (loopback only)")
     parser.add_argument("--dashboard", default="http://127.0.0.1:8265", help="Ray dashboard (Serve REST API)")
-    parser.add_argument("--redis-url", default=os.environ.get("LLM_SERVE_REDIS_URL") or "redis://127.0.0.1:6379/0",
+    parser.add_argument("--redis-url", default=os.environ.get("LLM_SERVE_REDIS_URL") or "redis://127.0.0.1:6380/0",
                         help="tenancy's Redis, the one part (b) stops (loopback only)")
     parser.add_argument("--prefix", default="llmtenancy", help="tenancy.key_prefix of the deployment")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients (half of them stream); at least 4")

@@ -510,7 +510,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="the graph (loopback only)")
     parser.add_argument("--dashboard", default="http://127.0.0.1:8265", help="Ray dashboard (Serve REST API)")
-    parser.add_argument("--redis-url", default=os.environ.get("LLM_SERVE_REDIS_URL") or "redis://127.0.0.1:6379/0",
+    parser.add_argument("--redis-url", default=os.environ.get("LLM_SERVE_REDIS_URL") or "redis://127.0.0.1:6380/0",
                         help="tenancy's Redis (keys, limits, spend)")
     parser.add_argument("--prefix", default="llmtenancy", help="tenancy.key_prefix of the deployment")
     parser.add_argument("--duration", type=float, default=60, help="seconds of load; at least --window (one full window)")

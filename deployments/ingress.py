@@ -178,8 +178,11 @@ class Ingress:
 
     def _observe(self, trace: Trace) -> None:
         self.metrics.record(trace)
-        if trace.status == 200 and trace.route:  # rateable later through /v1/feedback (a Redis write, off the loop)
-            self._background(asyncio.to_thread(self.feedback.remember, trace.request_id, trace.tenant, trace.route, trace.version))
+        if trace.status == 200 and trace.route:  # rateable later through /v1/feedback
+            try:
+                self.feedback.remember(trace.request_id, trace.tenant, trace.route, trace.version)
+            except Exception as error:  # noqa: BLE001 - a lost rating record must never fail a request
+                logger.warning("feedback record of %s not stored: %r", trace.request_id, error)
         if trace.route and trace.version and trace.cache not in ("exact", "semantic"):
             self.monitor.observe(
                 trace.route, trace.version, ok=trace.status < 500, latency_ms=trace.stages_ms.get("total", 0.0),

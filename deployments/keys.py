@@ -9,7 +9,7 @@
     python -m deployments.keys admin-key          # a new admin key and the hash for tenancy.admin_key_hash
 
 `create`, `rotate` and `admin-key` print the secret once; only its hash is stored. Every command takes
---redis-url (default: $LLM_SERVE_REDIS_URL, else redis://127.0.0.1:6379/0), --prefix and --json.
+--redis-url (default: $LLM_SERVE_REDIS_URL, else redis://127.0.0.1:6380/0), --prefix and --json.
 Exit status: 0 done, 1 no such key or bad argument, 2 Redis unreachable."""
 
 from __future__ import annotations

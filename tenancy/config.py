@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 ModelName = Literal["auto", "small", "large"]
 BudgetPeriod = Literal["day", "month", "total"]
 
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6380/0"  # make serve's Redis (6379 is the Ray head's GCS port)
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
