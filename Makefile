@@ -20,7 +20,7 @@ export LLM_SERVE_CACHE ?= $(HOME)/.cache/llm-serve
 # deployments/wait_ready.py all read it from there. (Tests start a private in-process cluster instead.)
 serve stop status bench rollout promote rollback: export RAY_AUTH_MODE ?= token
 
-.PHONY: help install model kb redis prometheus rollout promote rollback serve stop status test test-unit test-integration bench clean
+.PHONY: help install model kb redis prometheus rollout promote rollback eval serve stop status test test-unit test-integration bench clean
 
 help:
 	@echo "make serve   install, prepare the model, start Ray, deploy serve_config.yaml, wait until healthy"
@@ -106,6 +106,10 @@ test-unit: install
 
 test-integration: install model redis prometheus
 	$(PY) -m pytest tests -m integration -v
+
+# Model and system evaluation against the running graph: `make eval ARGS="--limit 50"`.
+eval: install
+	$(PY) -m evals --url $(API_URL) $(ARGS)
 
 bench: install model
 	$(PY) -m bench.graph_vs_vllm
