@@ -62,12 +62,16 @@ prometheus:
 # Not 6379: that is the Ray head's GCS port.
 REDIS_PORT ?= 6380
 REDIS_DIR  := $(LLM_SERVE_CACHE)/redis
+# appendfsync no: the OS flushes the append-only file. With everysec, a busy disk makes Redis hold writes
+# for up to 2 s ("Asynchronous AOF fsync is taking too long", seen here under load), which the limits stage
+# would take as an outage. A restart or clean shutdown keeps everything; a machine crash may lose the last
+# ~30 s of spend.
 
 serve: install model redis
 	@echo "==> starting Redis on 127.0.0.1:$(REDIS_PORT) (keys, limits, spend; append-only file in $(REDIS_DIR))"
 	@mkdir -p $(REDIS_DIR)
 	@redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 || redis-server --port $(REDIS_PORT) --bind 127.0.0.1 --daemonize yes \
-		--dir $(REDIS_DIR) --appendonly yes --save "" --logfile $(REDIS_DIR)/redis.log \
+		--dir $(REDIS_DIR) --appendonly yes --appendfsync no --save "" --logfile $(REDIS_DIR)/redis.log \
 		|| { echo "Redis could not start on port $(REDIS_PORT): see $(REDIS_DIR)/redis.log (or set REDIS_PORT and tenancy.redis_url)"; exit 1; }
 	@for i in $$(seq 50); do redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 && break; sleep 0.1; done; \
 		redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 || { echo "Redis did not answer on port $(REDIS_PORT): see $(REDIS_DIR)/redis.log"; exit 1; }
