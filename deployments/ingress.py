@@ -117,7 +117,6 @@ class Ingress:
         self.pools = ServePools(pools)
         self.classifier, self.fact_checker, self.cache = classifier, fact_checker, cache
         self.metrics = AppMetrics()
-        self._tasks: set[asyncio.Task] = set()
         self.traffic = TrafficTable({name: pool.split() for name, pool in config.pools.items()})
         self._configure(config)
 
@@ -189,11 +188,6 @@ class Ingress:
                 contradicted=None if trace.validation in ("skipped", "unverified") else trace.validation == "contradicted",
                 escalated=trace.escalated_from is not None, cost_usd=trace.cost_usd,
             )
-
-    def _background(self, coroutine) -> None:
-        task = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     def _rolled_back(self, pool: str, decision: Any) -> None:
         self.metrics.rollback(pool, decision.canary or "", decision.reason)

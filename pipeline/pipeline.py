@@ -28,7 +28,7 @@ from pipeline.endpoints import Endpoint
 from pipeline.errors import APIError, PoolUnavailable
 from pipeline.guarding import StreamGuard, guard_input, guard_output
 from pipeline.policies import VALIDATION_POLICIES, PolicyContext, PolicyResult, Validation, ValidationPolicy
-from pipeline.routing import AUTO, RouteDecision, check_model, failover_order, fit_decision, forced_route
+from pipeline.routing import AUTO, RouteDecision, check_model, failover_order, fit_decision, forced_route, pools_that_fit
 from pipeline.settings import PipelineSettings
 from pipeline.trace import AnswerShape, Trace
 from pipeline.versions import TrafficTable, choose_version
@@ -163,7 +163,7 @@ class Pipeline:
         if self.c.admit is None:
             return
         max_tokens, _ = job.endpoint.max_tokens(job.request)
-        pools = [p for p in self.settings.pools.values() if job.allowed_pools is None or p.name in job.allowed_pools]
+        pools = [self.settings.pools[name] for name in pools_that_fit(self.settings, None, job.allowed_pools)]
         prompt = estimate_prompt_tokens([content_text(m.get("content")) for m in job.endpoint.messages(job.request)])
         completion = max_tokens if max_tokens is not None else max((p.max_tokens_limit for p in pools), default=0)
         completion *= job.request.n or 1
@@ -201,10 +201,10 @@ class Pipeline:
                 self._fallback(trace, "cache", error)
                 return None
 
-    async def _cache_store(self, query: CacheQuery | None, body: dict, verdict: str | None, trace: Trace) -> None:
+    async def _cache_store(self, endpoint: Endpoint, query: CacheQuery | None, body: dict, verdict: str | None, trace: Trace) -> None:
         if query is None or self.c.cache_store is None:
             return
-        reasons = [r for r in trace_finish_reasons(body) if r is not None]
+        reasons = [r for r in endpoint.finish_reasons(body) if r is not None]
         finish_reason = next((r for r in reasons if r != "stop"), "stop") if reasons else None
         try:
             await asyncio.wait_for(self.c.cache_store(query, body, finish_reason, verdict), self.settings.cache_timeout_s)
@@ -334,7 +334,7 @@ class Pipeline:
             result.body["guardrails"] = trace.guardrails.body_field()
         verdict = "blocked" if result.action == "blocked" else (result.validation.verdict if result.validation else None)
         trace.answer = AnswerShape.of(list(job.endpoint.choice_texts(result.body).values()), job.endpoint.finish_reasons(result.body))
-        await self._cache_store(query, result.body, verdict, trace)
+        await self._cache_store(job.endpoint, query, result.body, verdict, trace)
         self._observe(trace)
         return Reply(result.body, trace)
 
@@ -426,12 +426,8 @@ class Pipeline:
                     held.clear()
                     yield sse(chunk)
             except (PoolUnavailable, APIError) as error:  # the status line is gone: report in-band, as OpenAI does
-                failure = error if isinstance(error, APIError) else self._unavailable(error)
-                trace.status, trace.error_code = failure.status_code, failure.code
-                for waiting in held:
-                    yield sse(waiting)
-                yield sse(failure.body())
-                yield sse("[DONE]")
+                for event in _ended_in_band(error if isinstance(error, APIError) else self._unavailable(error), held, trace):
+                    yield event
                 return
             finally:
                 trace.stages_ms["generate"] = (time.perf_counter() - started) * 1000
@@ -443,11 +439,8 @@ class Pipeline:
                 try:
                     validation = await self._validate(endpoint, body, endpoint.question(job.request), trace)
                 except APIError as refused:  # fail-closed: the tokens are out; say so in-band
-                    trace.status, trace.error_code = refused.status_code, refused.code
-                    for waiting in held:
-                        yield sse(waiting)
-                    yield sse(refused.body())
-                    yield sse("[DONE]")
+                    for event in _ended_in_band(refused, held, trace):
+                        yield event
                     return
             if validation is not None:
                 action = self._policy(pool).streaming_action()
@@ -467,7 +460,7 @@ class Pipeline:
             yield sse("[DONE]")
             if body is not None:
                 verdict = validation.verdict if validation is not None else None
-                await self._cache_store(query, body, verdict, trace)
+                await self._cache_store(endpoint, query, body, verdict, trace)
         except (asyncio.CancelledError, GeneratorExit):
             trace.cancelled = True  # the client went away: spend is what was generated so far
             raise
@@ -515,8 +508,11 @@ class Pipeline:
             await asyncio.gather(*list(self._settling), return_exceptions=True)
 
 
-def trace_finish_reasons(body: dict) -> list[str | None]:
-    return [c.get("finish_reason") for c in body.get("choices", []) if isinstance(c, dict)]
+def _ended_in_band(error: APIError, held: list[dict], trace: Trace) -> list[str]:
+    """How a stream ends after its status line went out: the chunks still held back, the OpenAI error
+    event, then [DONE]."""
+    trace.status, trace.error_code = error.status_code, error.code
+    return [*(sse(chunk) for chunk in held), sse(error.body()), sse("[DONE]")]
 
 
 def _include_usage(request: Any) -> bool:
