@@ -38,8 +38,3 @@ def last_user_text(messages: list[Message]) -> str:
         if message.get("role") == "user":
             return content_text(message.get("content"))
     return ""
-
-
-def conversation_texts(messages: list[Message]) -> list[tuple[str, str]]:
-    """(role, text) per message, in order."""
-    return [(str(m.get("role", "")), content_text(m.get("content"))) for m in messages]

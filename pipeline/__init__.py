@@ -3,7 +3,7 @@
 The Ray Serve ingress (deployments/ingress.py) parses HTTP, wires DeploymentHandles in as plain async
 callables (`Collaborators`) and renders what `Pipeline.run` returns."""
 
-from pipeline.access import Caller, Grant, Unlimited
+from pipeline.access import Caller, Grant
 from pipeline.endpoints import CHAT, COMPLETION, ENDPOINTS, Endpoint
 from pipeline.errors import APIError, PoolUnavailable
 from pipeline.pipeline import Collaborators, Job, Pipeline, Pools, Reply, StreamReply, sse
@@ -12,7 +12,7 @@ from pipeline.settings import PipelineSettings, PoolSpec
 from pipeline.trace import Trace
 
 __all__ = [
-    "APIError", "CHAT", "Caller", "Grant", "Unlimited", "COMPLETION", "Collaborators", "ENDPOINTS", "Endpoint", "Job", "Pipeline", "PipelineSettings",
+    "APIError", "CHAT", "Caller", "Grant", "COMPLETION", "Collaborators", "ENDPOINTS", "Endpoint", "Job", "Pipeline", "PipelineSettings",
     "PoolSpec", "PoolUnavailable", "Pools", "Reply", "StreamReply", "Trace", "VALIDATION_POLICIES", "Validation",
     "ValidationPolicy", "sse",
 ]

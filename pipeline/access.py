@@ -37,13 +37,6 @@ class Grant(Protocol):
     headers: dict[str, str]
 
 
-@dataclass
-class Unlimited:
-    """The grant when no limits stage is configured."""
-
-    headers: dict[str, str] = field(default_factory=dict)
-
-
 def estimate_prompt_tokens(texts: list[str]) -> int:
     """Tokens a prompt made of these message texts will take, erring high (see above)."""
     return sum(len(t) for t in texts) // CHARS_PER_TOKEN + TEMPLATE_TOKENS_PER_MESSAGE * len(texts) + TEMPLATE_TOKENS_PER_PROMPT

@@ -23,7 +23,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Protocol
 
 from cache.protocol import CacheQuery
 from common.messages import content_text
-from pipeline.access import Caller, Grant, Unlimited, estimate_prompt_tokens
+from pipeline.access import Caller, Grant, estimate_prompt_tokens
 from pipeline.endpoints import Endpoint
 from pipeline.errors import APIError, PoolUnavailable
 from pipeline.guarding import StreamGuard, guard_input, guard_output

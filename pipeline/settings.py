@@ -48,10 +48,6 @@ class PipelineSettings:
     retry_after_s: int = 2
     failover: bool = True  # retry once on the other pool when the chosen one is unavailable before any token
 
-    @property
-    def pool_names(self) -> list[str]:
-        return list(self.pools)
-
     def pools_by_capacity(self) -> list[PoolSpec]:
         """Pools ordered by how many completion tokens they allow, largest first."""
         return sorted(self.pools.values(), key=lambda p: p.max_tokens_limit, reverse=True)

@@ -34,10 +34,6 @@ class TrafficTable:
         with self._lock:
             self._splits[pool] = split
 
-    def snapshot(self) -> dict[str, VersionSplit]:
-        with self._lock:
-            return dict(self._splits)
-
 
 def choose_version(table: TrafficTable, pool: str, tenant: str, messages: list[Any]) -> str:
     key = sticky_key(None if tenant in ANONYMOUS_TENANTS else tenant, messages)
