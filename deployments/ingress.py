@@ -117,7 +117,7 @@ class Ingress:
         self.pools = ServePools(pools)
         self.classifier, self.fact_checker, self.cache = classifier, fact_checker, cache
         self.metrics = AppMetrics()
-        self.traffic = TrafficTable({name: pool.split() for name, pool in config.pools.items()})
+        self.traffic = TrafficTable.from_settings(pipeline_settings(config))
         self._configure(config)
 
     def _configure(self, config: AppConfig) -> None:
