@@ -50,20 +50,37 @@ def _is_error(item: Any) -> bool:
 
 
 class ServePools:
-    """`Pools` over the pools' handles: `handles[pool][version]` is the LLMServer deployment of that version."""
+    """`Pools` over the pools' handles: `handles[pool][version]` is the LLMServer deployment of that version.
 
-    def __init__(self, handles: dict[str, dict[str, DeploymentHandle]]):
+    `assign_timeout_s`: a request that no replica of the pool has taken by then is withdrawn and the pool
+    counts as unavailable (PoolUnavailable 'unavailable'), so the pipeline fails over. Serve's router
+    otherwise holds a request until a replica can take it: with the only replica dead, until a new one
+    has loaded its model (measured: ~45 s on a CPU machine, requests waiting all along)."""
+
+    def __init__(self, handles: dict[str, dict[str, DeploymentHandle]], assign_timeout_s: float = 2.0):
         self.handles = {
             pool: {version: handle.options(stream=True) for version, handle in versions.items()} for pool, versions in handles.items()
         }
+        self.assign_timeout_s = assign_timeout_s
+
+    async def _call(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> Any:
+        """The pool's response generator, once a replica has taken the request (see `assign_timeout_s`)."""
+        response = getattr(self.handles[pool][version], endpoint.handle_method).remote(request)
+        try:
+            # Ray Serve has no public "assigned" await; this is what iterating the response awaits first.
+            await asyncio.wait_for(asyncio.shield(response._fetch_future_result_async()), self.assign_timeout_s)
+        except asyncio.TimeoutError:
+            response.cancel()
+            raise PoolUnavailable("unavailable", f"no replica of {pool}:{version} took the request within {self.assign_timeout_s:g} s") from None
+        return response
 
     async def complete(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> dict[str, Any]:
         try:
-            async for item in getattr(self.handles[pool][version], endpoint.handle_method).remote(request):
+            async for item in await self._call(pool, version, endpoint, request):
                 if _is_error(item):
                     raise _engine_error(item)
                 return item.model_dump()
-        except APIError:
+        except (APIError, PoolUnavailable):
             raise
         except Exception as error:  # noqa: BLE001 - mapped to the pipeline's errors
             raise _pool_failure(error) from None
@@ -74,7 +91,7 @@ class ServePools:
         # for what it generated. The pipeline strips it where the client did not ask.
         request = request.model_copy(update={"stream_options": StreamOptions(include_usage=True, continuous_usage_stats=True)})
         try:
-            async for item in getattr(self.handles[pool][version], endpoint.handle_method).remote(request):
+            async for item in await self._call(pool, version, endpoint, request):
                 for event in item if isinstance(item, list) else [item]:
                     if _is_error(event):
                         raise _engine_error(event)
@@ -84,7 +101,7 @@ class ServePools:
                             raise APIError(int(error.get("code") or 500) if str(error.get("code", "")).isdigit() else 500,
                                            error.get("message", "engine error"), type=error.get("type"))
                         yield chunk
-        except APIError:
+        except (APIError, PoolUnavailable):
             raise
         except Exception as error:  # noqa: BLE001 - mapped to the pipeline's errors
             raise _pool_failure(error) from None

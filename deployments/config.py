@@ -253,6 +253,10 @@ class IngressConfig(StrictModel):
     failover: bool = Field(
         True, description="Retry once on the other pool when the chosen one is unavailable or saturated before any token."
     )
+    pool_assign_timeout_s: float = Field(
+        2.0, gt=0, description="A pool none of whose replicas has taken a request within this time (none alive, or "
+        "all busy) counts as unavailable for it: the request fails over (or gets 503 with Retry-After).",
+    )
     deployment: DeploymentOptions = Field(default_factory=DeploymentOptions)
 
 

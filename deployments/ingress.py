@@ -122,6 +122,7 @@ class Ingress:
 
     def _configure(self, config: AppConfig) -> None:
         self.config = config
+        self.pools.assign_timeout_s = config.ingress.pool_assign_timeout_s
         self.monitor = CanaryMonitor(
             {name: PoolAnalysis(pool.canary_analysis, pool.auto_rollback) for name, pool in config.pools.items()},
             self.traffic.split, self.traffic.set, self._rolled_back,

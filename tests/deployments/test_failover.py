@@ -38,14 +38,35 @@ def test_dead_vllm_engine_fails_over_and_the_replica_is_replaced(deployed_app, c
     if response.headers["x-route"] == "large":
         assert "pool-unavailable" in response.headers["x-route-fallback"]
 
+    assert "Paris" in _wait_until_small_answers(client, before).json()["choices"][0]["message"]["content"]
+
+
+def _wait_until_small_answers(client, before: set[int]):
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         after = _replica_pids("SmallPool:v1")
         if after and not (after & before):
             probe = client.post("/v1/chat/completions", json=QUESTION, headers={"cache-control": "no-cache"})
             if probe.status_code == 200 and probe.headers["x-route"] == "small":
-                break
+                return probe
         time.sleep(2)
-    else:
-        pytest.fail("the unhealthy replica was not replaced in time")
-    assert "Paris" in probe.json()["choices"][0]["message"]["content"]
+    pytest.fail("the dead replica was not replaced in time")
+
+
+def test_requests_fail_over_while_the_only_replica_is_dead_not_wait_for_its_replacement(deployed_app, client):
+    """Serve's router holds a request until some replica takes it; with the only replica dead, that is until
+    the replacement has loaded its model (tens of seconds). The pools' assignment deadline turns that into a
+    failover: the requests sent right after the kill are answered by the other pool, marked as such."""
+    before = _replica_pids("SmallPool:v1")
+    assert len(before) == 1, before
+    for pid in before:
+        psutil.Process(pid).kill()
+    answered = []
+    for _ in range(3):
+        response = client.post("/v1/chat/completions", json=QUESTION, headers={"cache-control": "no-cache"})
+        assert response.status_code == 200, response.text
+        answered.append((response.headers["x-route"], response.headers.get("x-route-fallback", "")))
+    # A replacement replica needs far longer than three short answers to load its model and engine.
+    assert answered[0][0] == "large" and "pool-unavailable" in answered[0][1], answered
+    assert all(route == "large" for route, _ in answered[:2]), answered
+    assert "Paris" in _wait_until_small_answers(client, before).json()["choices"][0]["message"]["content"]
