@@ -59,6 +59,12 @@ class FactCheckerConfig(BaseModel):
         0.25, ge=0.0, le=1.0,
         description="A round number stands for an interval: '1 billion' for 0.5-1.5 billion. The interval is "
                     "added to the tolerance, but never wider than this fraction of the claimed value.")
+    stale_after_years: dict[str, float] = Field(
+        default_factory=lambda: {"capital": 15.0, "currency": 5.0},
+        description="For named values that change (a currency replaced, a capital moved): a claim that disagrees "
+                    "with the KB is contradicted only while the freshest fact of that relation for the subject is "
+                    "at most this many years old (counted from its as_of to reference_date); older, it is "
+                    "unverified, since the KB may be the one out of date. Undated facts never go stale.")
     reference_date: date | None = Field(
         None, description="The date a fact's age is counted to (ISO date). None: today. Fixed in tests and evals "
                           "that must not drift with the calendar.")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from validators.kb import Entity, KnowledgeBase
 from validators.normalize import normalize_name, normalize_value, singular, strip_accents
-from validators.numbers import Quantity, find_quantities
+from validators.numbers import WORD_VALUES, Quantity, find_quantities
 
 # ---------------------------------------------------------------------------------------------------
 # Tokens and gazetteers
@@ -80,7 +80,7 @@ class Gazetteer:
 # ---------------------------------------------------------------------------------------------------
 # Cue words and patterns
 # ---------------------------------------------------------------------------------------------------
-_VERB = (r"is|are|was|were|has|have|had|uses?|used|covers?|covering|spans?|lies|sits|speaks?|spoken|boasts?|"
+_VERB = (r"is|are|was|were|has|have|had|uses?|used|covers?|covering|spans?|lies|sits|speaks?|spoken|boasts?|pays?|paid|"
          r"counts?|contains?|includes?|remains?|became|serves?|borders?|adopted|measures?|weighs?|occupies|"
          r"extends|stretches|totals?|reaches|exceeds|hosts?|houses?|stands|comes|ranks?|lives?|live|numbers|"
          r"would be|can be|(?<=it)'s|(?<=that)'s|(?<=there)'s|(?<=here)'s")
@@ -105,20 +105,25 @@ _LEADING_FILLER = re.compile(
     r"furthermore|moreover|however|overall|in summary|interestingly|notably|so|and|but)\b[\s,!:.-]*)+",
     re.IGNORECASE)
 
+_NUMBER_WORD = r"(?:" + "|".join(sorted(WORD_VALUES, key=len, reverse=True)) + r")\b"
 CUES = {
-    "capital": re.compile(r"\bcapital(?:\s+city)?\b(?!\s+(?:punishment|gains?|letters?|markets?|investment|"
-                          r"expenditure|flows?|goods))", re.IGNORECASE),
-    "population": re.compile(r"\b(?:populat\w*|inhabitants|inhabited|residents|people|citizens|persons|"
-                             r"home to|live|lives|living|populous)\b", re.IGNORECASE),
+    "capital": re.compile(r"\b(?:capital(?:s|\s+city|\s+cities)?\b(?!\s+(?:punishment|gains?|letters?|markets?|investment|"
+                          r"expenditure|flows?|goods|tax))|seat of (?:government|power)\b)", re.IGNORECASE),
+    "population": re.compile(r"\b(?:populat\w*|number of (?:people|inhabitants|residents|citizens)|inhabitants|inhabited|residents|people|citizens|persons|"
+                             r"home to|live|lives|living|populous|headcount|"
+                             r"(?:nation|country|land|state) of(?=\s+(?:about|around|roughly|some|over|nearly|almost|"
+                             r"more than|close to|approximately|\d|" + _NUMBER_WORD + r")))\b", re.IGNORECASE),
     "area": re.compile(r"\b(?:area|covers?|covering|spans?|spanning|size|land ?mass|territory|"
                        r"square (?:kilomet(?:er|re)s|miles|km)|km²|km2|sq\.? ?(?:km|mi)|big|large)\b",
                        re.IGNORECASE),
     "atomic_number": re.compile(r"\b(?:atomic number|proton number|number of protons|protons?|"
-                                r"element (?:number|no\.?)|Z ?=)", re.IGNORECASE),
+                                r"element (?:number|no\.?)|element(?=\s+(?:\d|" + _NUMBER_WORD + r"))|"
+                                r"(?:position|number|no\.|spot)(?=\s+[\w-]+(?:\s+[\w-]+)?\s+(?:on|in|of) the periodic table)|"
+                                r"Z ?=)", re.IGNORECASE),
     "atomic_mass": re.compile(r"\b(?:atomic (?:mass|weight)|molar mass|relative atomic mass|mass|weight|weighs?)\b",
                               re.IGNORECASE),
     "currency": re.compile(r"\b(?:currenc(?:y|ies)|legal tender|monetary unit|money|us(?:e|es|ed|ing)|adopted|"
-                           r"paid|pays?|tender)\b", re.IGNORECASE),
+                           r"paid|pays?|tender|prices?|priced|cash|banknotes?|coins)\b", re.IGNORECASE),
     "language": re.compile(r"\b(?:languages?|spoken|speak\w*|tongue|lingua franca)\b", re.IGNORECASE),
     "symbol": re.compile(r"\b(?:symbols?|abbreviat\w*|denoted|represented by|written as)\b", re.IGNORECASE),
 }
@@ -131,7 +136,7 @@ _PAID_WITH = re.compile(r"\b(?:uses?|used|using|adopted|adopts|pays?|paid|paying
 # has about 10 million people".
 _VERB_LED = r"(?:has|have|is|uses|lies|sits|covers|spans|borders|counts|boasts|hosts|remains|speaks|pays)\b"
 # A count of people that is not a population: speakers, visitors, densities, yearly flows.
-NOT_POPULATION_RE = re.compile(r"\b(?:speak|speaks|spoken|speakers|visit\w*|tourists|users?|uses?|used|work\w*|die\w*|"
+NOT_POPULATION_RE = re.compile(r"\b(?:speak|speaks|spoken|speakers|visit\w*|tourists|users?|used by|work\w*|die\w*|"
                                r"killed|born|worldwide|globally|around the world|each year|every year|annually|"
                                r"per|a year|density|employ\w*|diaspora|abroad|metro\w*|urban|city proper)\b", re.IGNORECASE)
 UNIT_RELATION = {"people": "population", "km²": "area", "u": "atomic_mass", "protons": "atomic_number"}
@@ -198,6 +203,7 @@ class _Context:
     question_relation: str | None = None
     claims: list[Claim] = field(default_factory=list)
     recent: list[Entity] = field(default_factory=list)  # known subjects, latest last
+    last_relation: str | None = None  # for an elided noun: "Turkey's currency is the lira and Egypt's is the pound"
 
     def anaphor(self, phrase: str) -> Subject | None:
         """"it" is the running topic; "the country" / "this element" is the latest subject of that kind."""
@@ -232,6 +238,15 @@ class ClaimExtractor:
                                            plural=True)
                        for relation in ("capital", "currency", "language", "region")}
         self.region_adjectives = Gazetteer(self._region_adjectives())
+        # "Canadian" -> Canada, for "the Canadian capital"; a demonym shared by two countries names neither.
+        demonyms: dict[str, set[str]] = {}
+        for spelling, entity_names in kb.value_spellings("demonym").items():
+            demonyms.setdefault(spelling, set()).update(entity_names)
+        owners: dict[str, list[Entity]] = {}
+        for entity in kb.entities.values():
+            for fact in kb.facts(entity, "demonym"):
+                owners.setdefault(normalize_name(fact.value), []).append(entity)
+        self.demonyms = Gazetteer({name: found[0] for name, found in owners.items() if len(found) == 1})
         self.symbols = {value for spelling, values in kb.value_spellings("symbol").items() for value in values}
         # Currency words that are also everyday words ("real", "won", "mark") count only with "currency".
         self.risky_currency_words = {w for w in kb.value_spellings("currency") if len(w.split()) == 1 and
@@ -253,11 +268,17 @@ class ClaimExtractor:
         context = _Context()
         if question:
             self._read_question(question, context)
+        answer_to = 0  # the sentence that may answer the question bare ("Paris.")
         for index, sentence in enumerate(split_sentences(text)):
+            if sentence.rstrip().endswith("?") and any(cue.search(sentence) for cue in CUES.values()):
+                # The answer echoes a question and answers it: "The capital of Switzerland? That would be Bern."
+                self._read_question(sentence, context)
+                answer_to = index + 1
+                continue
             claims_before = len(context.claims)
             for clause in split_clauses(sentence):
                 self._read_clause(clause, context)
-            if index == 0 and len(context.claims) == claims_before and context.question_relation and \
+            if index == answer_to and len(context.claims) == claims_before and context.question_relation and \
                     not CUES[context.question_relation].search(sentence):
                 self._read_bare_answer(sentence, context)
         return context.claims
@@ -313,10 +334,15 @@ class ClaimExtractor:
 
     # --- clauses ----------------------------------------------------------------------------------
     def _read_clause(self, text: str, context: _Context) -> None:
+        elided = _ELIDED_OWNER.match(text)
+        if elided and context.last_relation in _RELATION_NOUNS and not any(c.search(text) for c in CUES.values()):
+            # "... and Egypt's is the pound": the noun of the clause before is understood
+            text = text[:elided.end("owner")] + "'s " + _RELATION_NOUNS[context.last_relation] + text[elided.end("owner") + 2:]
         clause = _Clause(text, self)
         candidates = (self._numeric_candidates(clause, context) + self._capital_candidates(clause, context)
                       + self._set_candidates(clause, context, "currency") + self._set_candidates(clause, context, "language")
                       + self._region_candidates(clause, context) + self._symbol_candidates(clause, context))
+        candidates += self._pair_candidates(clause, candidates)
         verb_led = re.match(r"\s*" + _VERB_LED, text) is not None
         grammatical = None if verb_led else clause.grammatical_subject(context)
         if HISTORICAL_RE.search(clause.text):
@@ -343,6 +369,10 @@ class ClaimExtractor:
             context.remember(grammatical)
         elif emitted and emitted[0] is not None:  # "France — capital: Paris; population: ..."
             context.topic = emitted[0]
+        elif not candidates and len({m.payload for m in clause.subject_mentions}) == 1:
+            # "Nigeria's capital moved to Abuja in 1991; Abuja is the capital today": the one place named
+            context.topic = Subject(clause.subject_mentions[0].text, clause.subject_mentions[0].payload)
+            context.remember(context.topic)
 
     def _topic(self, clause: _Clause, context: _Context) -> Subject | None:
         """Whom a clause without a subject of its own is about. "It"/"its" is the running topic; with no
@@ -359,6 +389,7 @@ class ClaimExtractor:
 
     def _emit(self, clause: _Clause, candidate: _Candidate, subject: Subject | None, context: _Context) -> None:
         context.remember(subject)
+        context.last_relation = candidate.relation
         context.claims.append(Claim(
             text=clause.text.strip(), relation=candidate.relation, subject=subject, value=candidate.value,
             quantity=candidate.quantity, partial=clause.hedged, negated=clause.denies(candidate.value_span),
@@ -389,6 +420,17 @@ class ClaimExtractor:
                 return Subject(chunk, self.kb.resolve(chunk))
         if re.search(r"\b(?:its|their)\s+(?:[\w-]+\s+){0,3}$", before, re.IGNORECASE):
             return context.topic
+        # "Pakistan, whose capital is ...": the noun the relative pronoun hangs on
+        whose = re.search(r"(?:,\s*|\s+)whose\s+(?:[\w-]+\s+){0,2}$", before, re.IGNORECASE)
+        if whose:
+            mention = next((m for m in reversed(clause.subject_mentions) if m.end <= whose.start()
+                            and re.fullmatch(r"[\s)]*", clause.text[m.end:whose.start()])), None)
+            if mention is not None:
+                return Subject(mention.text, mention.payload)
+        # "the Canadian capital", "the Mexican currency", "Brazil's ..." is above
+        demonym = clause.demonym_before(position)
+        if demonym is not None:
+            return demonym
         return None
 
     def _cue_subject(self, clause: _Clause, cue: re.Match, context: _Context) -> Subject | None:
@@ -410,14 +452,24 @@ class ClaimExtractor:
                 before = [(quantity.start - m.end(), r, m) for r, m in cues if m.end() <= quantity.start
                           and quantity.start - m.end() <= 60 and not any(m.end() <= q.start < quantity.start
                                                                           for q in clause.quantities)]
+                after = _CUE_AFTER_NUMBER.match(clause.text, quantity.end)
+                if not before and after:  # "Twelve is the atomic number of magnesium"
+                    before = [(0, r, m) for r, m in cues if after.start() <= m.start() < after.end() + 2]
+                # "covers 5 million", "people ... 5": too loose without a unit
+                before = [item for item in before if re.search(
+                    r"populat|home to|area|size|atomic|molar|proton|element|Z|number|position|spot|no\.|"
+                    r"headcount|nation|country|land|state", item[2].group(), re.I)]
                 if not before:
                     continue
                 _, relation, cue = min(before, key=lambda item: item[0])
-                if not re.search(r"populat|home to|area|size|atomic|molar|proton|element|Z", cue.group(), re.I):
-                    continue  # "covers 5 million", "people ... 5": too loose without a unit
                 relation_cues = [cue]
+            # Words that make a count of people something else, looked for in the quantity's own phrase (between
+            # commas), so "Egypt, home to 110 million people, uses the pound" stays a population.
+            phrase_start = clause.text.rfind(",", 0, quantity.start) + 1
+            phrase_end = clause.text.find(",", quantity.end)
+            phrase = clause.text[phrase_start:phrase_end if phrase_end != -1 else len(clause.text)]
             if relation == "population" and (quantity.value < 100 and quantity.unit is None or NOT_POPULATION_RE.search(
-                    clause.text) and not re.search(r"populat", clause.text, re.I)):
+                    phrase) and not re.search(r"populat", phrase, re.I)):
                 continue
             if re.match(r"\s*(?:per|/|a|each)\s*(?:square|sq|km|mi|year|day|capita|person)", clause.text[quantity.end:], re.I):
                 continue  # "1,100 people per square kilometre" is a density
@@ -451,7 +503,11 @@ class ClaimExtractor:
                         r"|\s*,\s*|\s+(?=[A-Z])|\s*\(", clause.text[position:])
         if not link:
             return None
-        return clause.value_name_at(position + link.end(), "capital")
+        value = clause.value_name_at(position + link.end(), "capital")
+        if value and link.group().strip() == "," and (re.search(r"\s(?:of|and)\s", value[2]) or
+                                                     re.match(r"\s+(?:of|for|in)\s", clause.text[value[1]:])):
+            return None  # "capital of Canada, Sydney of Australia and ...": a list, read by _pair_candidates
+        return value
 
     def _capital_before(self, clause: _Clause, cue: re.Match) -> tuple[int, int, str] | None:
         """"Y is the capital", "Y serves as the country's capital", "Y as its capital"."""
@@ -480,9 +536,10 @@ class ClaimExtractor:
                 continue
             if relation == "language" and _used_as_adjective(clause.text, mention.end):
                 continue
-            if any(_overlaps((m.start, m.end), (mention.start, mention.end)) for m in clause.subject_mentions
-                   if relation == "language"):
-                continue  # "the Swiss people" is not a language
+            if relation == "language" and any(_overlaps((m.start, m.end), (mention.start, mention.end))
+                                              for m in clause.subject_mentions) and \
+                    not re.match(r"\s*(?:[.,;!?]|$|(?:and|or|is|are|was|were|has)\b)", clause.text[mention.end:]):
+                continue  # "the Swiss people" is not a language; "... is Thai." is
             subject = None  # nearest cue first: "languages of X", "spoken in X", "X's currency"
             for cue in sorted(cues, key=lambda c: abs(c.start() - mention.start)):
                 subject = self._cue_subject(clause, cue, context)
@@ -492,18 +549,69 @@ class ClaimExtractor:
             candidates.append(_Candidate(relation, mention.text, (mention.start, mention.end), subject))
         return candidates
 
+    def _pair_candidates(self, clause: _Clause, found: list[_Candidate]) -> list[_Candidate]:
+        """Lists that name the relation once: "The capitals are: Peru - Lima, Chile - Santiago", "Ottawa is the
+        capital of Canada, Canberra of Australia and Wellington of New Zealand"."""
+        candidates: list[_Candidate] = []
+        taken = [c.value_span for c in found if c.subject is not None]
+        subjectless = [c for c in found if c.subject is None]
+        for relation in ("capital", "currency", "language"):
+            cue = CUES[relation].search(clause.text)
+            if cue is None:
+                continue
+            for mention in clause.subject_mentions:
+                if mention.start < cue.start() or any(_overlaps(span, (mention.start, mention.end)) for span in taken):
+                    continue
+                value = None
+                link = re.match(r"\s*(?:[-–—:=]|uses|speaks)\s*(?:the\s+)?", clause.text[mention.end:])
+                if link:  # "Peru - Lima", "Japan: yen"
+                    value = clause.value_name_at(mention.end + link.end(), relation)
+                    if value and relation != "capital" and not self.values[relation].phrases.get(normalize_value(value[2])) \
+                            and not self.kb.canonical_values(relation, value[2]):
+                        value = None
+                gap = re.search(r"(?:,|;|\band)\s+(?:the\s+)?(?P<value>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})\s+"
+                                r"(?:of|for|in)\s+(?:the\s+)?$", clause.text[:mention.start])
+                if value is None and gap and relation == "capital":  # "..., Canberra of Australia"
+                    value = (gap.start("value"), gap.end("value"), gap.group("value"))
+                if value is None or any(_overlaps(span, value[:2]) for span in taken):
+                    continue
+                taken.append(value[:2])
+                read = next((c for c in subjectless if c.relation == relation and _overlaps(c.value_span, value[:2])), None)
+                if read is not None:  # already read without its subject ("Japan - yen")
+                    read.subject = Subject(mention.text, mention.payload)
+                    continue
+                candidates.append(_Candidate(relation, value[2], value[:2], Subject(mention.text, mention.payload)))
+                taken.append(value[:2])
+        return candidates
+
     def _region_candidates(self, clause: _Clause, context: _Context) -> list[_Candidate]:
         candidates = []
         verb = VERB_RE.search(clause.text)
         for mention in self.values["region"].find(clause.tokens, clause.text):
             before = clause.text[:mention.start]
             located = re.search(
-                rf"(?:\b(?:is|are|lies|sits|located|situated|found|lying|positioned)\b(?:\s+(?:entirely|mostly|mainly|"
-                rf"partly|partially|primarily|largely|also|both|wholly|geographically))?\s+(?:in|within|on)"
-                rf"|\bpart of|\bcontinent of|\b{_PLACE_NOUN}\s+(?:in|of|within))\s+(?:the\s+)?(?:continent of\s+|region of\s+)?$",
+                rf"(?:\b(?P<verb>is|are|lies|sits|located|situated|found|lying|positioned|belongs to)\b"
+                rf"(?:\s+(?:entirely|mostly|mainly|partly|partially|primarily|largely|also|both|wholly|geographically))?"
+                rf"(?:\s+(?:in|within|on|to)|(?<!is)(?<!are)[^.;:!?]{{0,40}}?,\s+(?:in|within))"
+                rf"|\bpart of|\bcontinent of|\b{_PLACE_NOUN}\s+(?:in|of|within))\s+(?:the\s+)?"
+                rf"(?:(?:[a-z-]+\s+){{0,2}}(?:coast|part|edge|tip|side|corner|heart|cent(?:re|er)|region|continent|"
+                rf"north\w*|south\w*|east\w*|west\w*)\s+of\s+(?:the\s+)?)?$",
                 before, re.IGNORECASE)
-            if not located or verb is None or not re.match(r"is|are|lies|sits|was", verb.group(), re.I):
-                continue
+            if not located:
+                compass = re.search(r"\b(?:in|within)\s+(?:the\s+)?(?:central|north(?:ern)?|south(?:ern)?|east(?:ern)?|"
+                                    r"west(?:ern)?|north-?(?:east|west)(?:ern)?|south-?(?:east|west)(?:ern)?)\s+$",
+                                    before, re.IGNORECASE)
+                located = compass and re.search(r"\b(?P<verb>is|are|lies|sits|located|situated|found)\b"
+                                                r"(?:\s+[a-z]+)?\s*$", before[:compass.start()], re.IGNORECASE)
+                if not located:
+                    continue  # "in Central Europe" -> Europe, when "Central Europe" is no region value
+            if re.search(r"\b(?:than|any|every|all|other|unlike|like|compared|bigger|larger|smaller|more|less)\b",
+                         before[located.start():] if located.group("verb") else before, re.IGNORECASE):
+                continue  # "Australia is bigger than any country in Europe"
+            appositive = re.match(r"[^,]+,\s+(?:a|an|the)\s+[^,]*$", before)
+            if not located.group("verb") and not appositive and (
+                    verb is None or not re.match(r"is|are|lies|sits|was", verb.group(), re.I)):
+                continue  # "Russia has more land than any country in Europe"
             candidates.append(_Candidate("region", mention.text, (mention.start, mention.end),
                                          strict_value=True))
         for mention in self.region_adjectives.find(clause.tokens, clause.text):
@@ -556,7 +664,7 @@ class _Clause:
         # number six") or, in a bare answer, as the whole answer ("It's eight."); elsewhere "one of the ..."
         # and "four bonds" are no claims.
         self.quantities = [q for q in find_quantities(text, words_alone=True) if not _glued_to_word(text, q) and (
-            not q.spelled or _SPELLED_AFTER_CUE.search(text[:q.start]) or
+            not q.spelled or _SPELLED_AFTER_CUE.search(text[:q.start]) or _CUE_AFTER_NUMBER.match(text, q.end) or
             bare_answer and re.fullmatch(r"[\s.!,]*", text[q.end:]))]
         self.hedged = HEDGE_RE.search(text) is not None
         # "The capital of X is Y. It has ..." : "it" is Y (but after "X's capital is Y, ..." it stays X)
@@ -623,6 +731,8 @@ class _Clause:
         if head is None:
             return True
         noun = head.group(1) or head.group(2)
+        if re.search(r"\b(?:people|citizens|inhabitants|residents|population|locals|nationals)\s*$", self.head_phrase, re.I):
+            return True  # "South Korea's 52 million citizens use the won": the people stand for the country
         if re.fullmatch(r"(?:country|nation|state|kingdom|republic|island|element|chemical element)", noun.strip(), re.I):
             return True  # "the country of Japan" is Japan
         return bool(CUES[relation].search(noun)) if relation in CUES else True
@@ -682,8 +792,20 @@ class _Clause:
         chunk = self.proper_chunk_in(start, end)
         if chunk and chunk[2].lower() not in _NOT_A_NAME:
             self.subject_span = chunk[:2]
+            cue_after = any(cue.match(self.text, chunk[1] + 1) for cue in CUES.values()) if chunk[1] < end else False
+            demonym = self.demonym_before(chunk[1] + 1) if cue_after else None
+            if demonym is not None:  # "The Canadian capital is Ottawa": about Canada
+                return demonym
             return Subject(chunk[2], self.extractor.kb.resolve(chunk[2]))
         return None  # "The population is ...": the running topic supplies the subject
+
+    def demonym_before(self, position: int) -> Subject | None:
+        """"the Canadian capital": a country's adjective at most two words before a relation noun."""
+        for mention in self.extractor.demonyms.find(self.tokens, self.text):
+            if mention.end <= position and re.fullmatch(r"\s+(?:[a-z-]+\s+){0,2}", self.text[mention.end:position]) \
+                    and (mention.start == 0 or re.search(r"\b(?:the|a|an)\s+$", self.text[:mention.start], re.I)):
+                return Subject(mention.text, mention.payload)
+        return None
 
     def proper_chunk_in(self, start: int, end: int) -> tuple[int, int, str] | None:
         for match in _PROPER_CHUNK.finditer(self.text, start, end):
@@ -741,9 +863,19 @@ class _Clause:
 # What may stand between a numeric cue and a number written in words: "atomic number twelve", "atomic number
 # of carbon is six", "population is about thirty".
 _SPELLED_AFTER_CUE = re.compile(
-    r"(?:atomic (?:number|mass|weight)|proton number|number of protons|element (?:number|no\.?)|molar mass|"
-    r"populat\w*|home to)(?:\s+of\s+(?:the\s+)?[\w'’.\- ]{1,40}?)?(?:\s*(?:is|was|of|equals|=|:|,|-))?"
+    r"(?:atomic (?:number|mass|weight)|proton number|number of protons|element(?: number| no\.?)?|molar mass|"
+    r"populat\w*|home to|headcount|(?:nation|country|land|state) of)(?:\s+of\s+(?:the\s+)?[\w'’.\- ]{1,40}?)?(?:\s*(?:is|was|of|equals|=|:|,|-))?"
     r"(?:\s+(?:about|approximately|around|roughly|exactly|just|only|nearly|some))?\s*$", re.IGNORECASE)
+
+
+# ... or right before one: "Twelve is the atomic number of magnesium", "at number eighty on the periodic table".
+_RELATION_NOUNS = {"capital": "capital", "currency": "currency", "population": "population", "language": "language",
+                   "area": "area", "symbol": "symbol", "atomic_number": "atomic number", "atomic_mass": "atomic mass"}
+_ELIDED_OWNER = re.compile(r"\s*(?P<owner>[A-Z][\w.'’\- ]*?)['’]s\s+(?:is|are|was|has been)\b")
+_CUE_AFTER_NUMBER = re.compile(
+    r"\s+(?:on|in) the periodic table|,?\s+(?:is|was)\s+(?:the|its|[\w'’.\- ]{1,30}?['’]s?)\s+"
+    r"(?:(?:atomic|proton)\s+number|number of protons|element number|atomic (?:mass|weight)|population)\b",
+    re.IGNORECASE)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -802,7 +934,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 _CLAUSE_BREAK = re.compile(r";|,?\s+(?:and|but|while|whereas|although|though|yet)\s+(?=(?:it|its|it's|they|their|"
-                           r"the|this|there)\b|[A-Z])|,?\s+and\s+(?=" + _VERB_LED + r")|,\s+(?=(?:it|its|it's|and its)\b)|\s+[-–—]\s+(?=[A-Z])|:\s+(?=[A-Z])")
+                           r"the|this|there|people|locals|residents|citizens|visitors|you|one|most)\b|[A-Z])|,?\s+and\s+(?=" + _VERB_LED + r")|,\s+(?=(?:it|its|it's|and its)\b)|\s+[-–—]\s+(?=[A-Z])|:\s+(?=[A-Z])")
 
 
 def split_clauses(sentence: str) -> list[str]:

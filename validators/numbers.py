@@ -52,7 +52,9 @@ WORD_VALUES = {w: i for i, w in enumerate(_SMALL_WORDS)} | {w: 20 + 10 * i for i
 _WORD = "|".join(sorted(WORD_VALUES, key=len, reverse=True))
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_WORDS = rf"(?:(?:{_WORD})(?:[- ](?:{_WORD}))?(?:\s+hundred(?:\s+and)?(?:\s+(?:{_WORD})(?:[- ](?:{_WORD}))?)?)?|half\s+an?|an?)"
+# "seventy-nine", "one hundred and twelve", "a hundred and five", "five and a half", "twelve hundred"
+_WORDS = (rf"(?:(?:(?:{_WORD})(?:[- ](?:{_WORD}))?|an?(?=\s+hundred\b))"
+          rf"(?:\s+hundred(?:\s+and)?(?:\s+(?:{_WORD})(?:[- ](?:{_WORD}))?)?)?(?:\s+and\s+a\s+half)?|half\s+an?|an?)")
 _MAGNITUDE = r"(?:\s?(?:thousand|million|billion|trillion|mln|bn|mn)\b|[kKmMbB]\b(?!/|\.\w))"
 _APPROX = (r"about|approximately|approx\.?|around|roughly|nearly|almost|some|close\s+to|circa|ca\.|"
            r"estimated(?:\s+at)?|an\s+estimated|just\s+under|just\s+over|just\s+below|just\s+above|~")
@@ -100,7 +102,12 @@ def _words_value(words: str) -> float | None:
     if tokens[0] == "half":
         return 0.5
     if tokens[0] in ("a", "an"):
-        return 1.0
+        if len(tokens) == 1:
+            return 1.0
+        tokens[0] = "one"  # "a hundred and five"
+    half = 0.0
+    if tokens[-3:] == ["and", "a", "half"]:
+        tokens, half = tokens[:-3], 0.5
     total = 0.0
     for token in tokens:
         if token == "hundred":
@@ -109,7 +116,7 @@ def _words_value(words: str) -> float | None:
             total += WORD_VALUES[token]
         elif token != "and":
             return None
-    return total
+    return total + half
 
 
 def _number(match: re.Match, prefix: str) -> tuple[float, float, str | None] | None:

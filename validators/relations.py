@@ -27,6 +27,8 @@ RELATIONS: dict[str, RelationSpec] = {spec.name: spec for spec in [
     RelationSpec("symbol", "entity"),
     RelationSpec("atomic_number", "number"),
     RelationSpec("atomic_mass", "number", unit="u"),
+    # The adjective of a country ("Canadian"): not checked as a claim; names the subject of "the Canadian capital".
+    RelationSpec("demonym", "entity", open_world=True),
 ]}
 
 

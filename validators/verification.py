@@ -8,7 +8,9 @@ cannot speak to is unverified.
 Dated facts: a number of a relation that changes (population) is compared with a tolerance that widens
 with the fact's age (`Tolerance.widen_per_year`); a claim beyond that but within the change the quantity
 could plausibly have had since the as-of date (`growth_per_year`, `decline_per_year`) may state a newer
-figure than the KB holds, so it is unverified rather than contradicted."""
+figure than the KB holds, so it is unverified rather than contradicted. A named value that changes
+(currency, capital) contradicts a claim only while the KB's freshest fact for it is younger than
+`FactCheckerConfig.stale_after_years`."""
 
 from __future__ import annotations
 
@@ -103,6 +105,14 @@ class Verifier:
         if spec.open_world and not known_value:
             return Verification("unverified", None, f"{claim.value} is not a known {claim.relation}")
         if known_value or (spec.value_type == "entity" and claim.strict_value and claim.value[:1].isupper()):
+            stale_after = self.config.stale_after_years.get(claim.relation)
+            if stale_after is not None:
+                today = self.config.reference_date or date.today()
+                freshest = min(facts, key=lambda fact: fact_age_years(fact.as_of, today))
+                if fact_age_years(freshest.as_of, today) > stale_after:
+                    return Verification("unverified", freshest,
+                                        f"{claim.value} is not {listed}, but the knowledge base's {claim.relation} "
+                                        f"dates from {freshest.as_of} and may have changed since")
             return Verification("contradicted", facts[0], f"{claim.value} is not {listed}")
         return Verification("unverified", None, f"{claim.value} is not a known {claim.relation}")
 
