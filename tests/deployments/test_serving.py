@@ -172,12 +172,13 @@ def test_replicas_recover_after_bad_input(client):
 
 def test_saturated_pool_answers_503_with_retry_after(deployed_app, client):
     """Overload is refused quickly with 503 + Retry-After (Serve's max_queued_requests), never a hang.
-    (Failover is off here: with it on, the other pool takes the overflow.)"""
+    (Failover is off here: with it on, the other pool takes the overflow. The assignment deadline is long
+    here, so the one queued request waits for the running one instead of being withdrawn.)"""
     from concurrent.futures import ThreadPoolExecutor
 
     body = {"model": "small", "messages": [{"role": "user", "content": "Write a story about a fox."}], "max_tokens": 48}
     with deployed_app.reconfigured(
-        {"ingress": {"failover": False}}, deployment_options={"SmallPool:v1": {"max_ongoing_requests": 1, "max_queued_requests": 1}}
+        {"ingress": {"failover": False, "pool_assign_timeout_s": 300}}, deployment_options={"SmallPool:v1": {"max_ongoing_requests": 1, "max_queued_requests": 1}}
     ):
         with ThreadPoolExecutor(max_workers=8) as threads:
             responses = list(threads.map(lambda _: client.post("/v1/chat/completions", json=body, headers=NO_CACHE), range(8)))
