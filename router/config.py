@@ -13,9 +13,10 @@ from router.calibration import calibrate_threshold
 if TYPE_CHECKING:
     from router.routers import ComplexityRouter
 
-# Chosen from `python -m router.eval` on the held-out split (793 requests): the feature router
-# scores accuracy 0.972 / AUC 0.997 at ~0.25 ms p50; the embedding router 0.961 / 0.995 at ~13 ms
-# p50 (single request, 2 shared CPUs). The embedding router would be the default only if it were
+# Chosen from `python -m router.eval` on the held-out split (793 requests, before the borderline batch of
+# issue 14): the feature router scored accuracy 0.972 / AUC 0.997 at ~0.25 ms p50; the embedding router
+# 0.961 / 0.995 at ~13 ms p50 (single request, 2 shared CPUs). Now (893 held out): features 0.975
+# clear-cut / 0.950 borderline; the embedding router was not retrained on the new rows. The embedding router would be the default only if it were
 # clearly more accurate and within 15 ms p50; it is neither more accurate nor much cheaper.
 DEFAULT_ROUTER_KIND: Literal["features", "embedding"] = "features"
 

@@ -2,11 +2,15 @@
 
     python -m router.eval                          # both kinds, threshold 0.5, --set dev
     python -m router.eval --kind features --large-fraction 0.4
+    python -m router.eval --kind features --set dev-holdout   # router/data/dev_holdout.jsonl
     python -m router.eval --kind features --set test     # router/data/test_prompts.jsonl
     python -m router.eval --kind embedding --set PATH --threshold 0.6
 
 Sets:
   dev   the fixed held-out split of prompts.jsonl (tuned on: optimistic), plus probes.jsonl.
+  dev-holdout  router/data/dev_holdout.jsonl: hand-written by the developer, in the test format, before the
+        second borderline batch's features were built, and never trained or tuned on: a check for overfitting
+        the dev split (not independent of the developer, so no substitute for the test set).
   test  router/data/test_prompts.jsonl, written after the design froze by someone who has not seen the
         code or the dev data; one JSON object a line: {"messages": [...]} or {"prompt": "..."},
         "label": "small" | "large", "kind": "clear" | "borderline". The figure to report.
@@ -42,6 +46,7 @@ DEFAULT_THRESHOLD = 0.5
 # the router learned the task rather than the sources.
 PROBES_PATH = DATASET_PATH.parent / "probes.jsonl"
 TEST_PATH = DATASET_PATH.parent / "test_prompts.jsonl"
+DEV_HOLDOUT_PATH = DATASET_PATH.parent / "dev_holdout.jsonl"
 LATENCY_WARMUP = 5
 BORDERLINE_SOURCE_PREFIX = "handwritten/borderline/"
 TARGETS = {"clear": 0.97, "borderline": 0.9}
@@ -125,7 +130,7 @@ def evaluate(kind: str, threshold: float | None, large_fraction: float | None, s
         if [r.id for r in load_requests("heldout")] != router.weights.get("heldout_ids"):
             print(f"WARNING: the held-out split differs from the one the {kind!r} weights were calibrated on; retrain (python -m router.train)")
     else:
-        path = TEST_PATH if set_name == "test" else Path(set_name)
+        path = {"test": TEST_PATH, "dev-holdout": DEV_HOLDOUT_PATH}.get(set_name) or Path(set_name)
         if not path.exists():
             if set_name == "test":
                 print(f"TEST SET MISSING: {TEST_PATH} does not exist. It is written after the design is frozen, by someone "
@@ -210,7 +215,7 @@ def main() -> None:
     target.add_argument("--threshold", type=float, help=f"route large when score >= this (default {DEFAULT_THRESHOLD})")
     target.add_argument("--large-fraction", type=float, help="calibrate the threshold so this share of held-out requests goes large")
     parser.add_argument("--show-errors", type=int, default=0, help="print the N most confident mistakes")
-    parser.add_argument("--set", default="dev", help="dev (held-out split), test (router/data/test_prompts.jsonl) or a path")
+    parser.add_argument("--set", default="dev", help="dev (held-out split), dev-holdout (router/data/dev_holdout.jsonl), test (router/data/test_prompts.jsonl) or a path")
     args = parser.parse_args()
     for kind in sorted(ROUTER_REGISTRY) if args.kind == "all" else [args.kind]:
         if evaluate(kind, args.threshold, args.large_fraction, args.show_errors, args.set) is None:

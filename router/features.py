@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from common.messages import Message, content_text, last_user_text
@@ -18,20 +19,54 @@ TOKEN = re.compile(r"[a-z0-9']+")
 _PLAIN_WORD = re.compile(r"[a-z0-9']+")
 
 
+TYPO_TOKENS_MAX = 120
+
+
 class Lexicon:
     """Counts whole-word occurrences of any of its phrases. Plain single words are looked up in a
-    set of the text's tokens (fast); phrases and patterns go through one regular expression."""
+    set of the text's tokens (fast); phrases and patterns go through one regular expression.
+
+    Single words of 6+ letters also match a token one typo away ("swalowed", "medicaton"), found by
+    symmetric deletion (SymSpell's idea): a missing or extra letter from 6 letters, a swapped or
+    wrong letter from 8. Shorter words match exactly, because one edit turns many short words into
+    others ("price" and "prime")."""
 
     def __init__(self, phrases: tuple[str, ...]):
         self.words = frozenset(p for p in phrases if _PLAIN_WORD.fullmatch(p))
         patterns = [p for p in phrases if p not in self.words]
         self.pattern = re.compile(r"\b(?:" + "|".join(patterns) + r")(?!\w)", re.IGNORECASE) if patterns else None
+        self.one_short = {d for w in self.words if len(w) >= 6 for d in _deletes(w)}  # the word missing a letter
+        self.long_words = frozenset(w for w in self.words if len(w) >= 6)
+        self.one_wrong = {d for w in self.words if len(w) >= 8 for d in _deletes(w)}  # shared with a wrong/swapped letter
 
     def count(self, text: str, tokens: list[str]) -> int:
-        hits = sum(1 for token in tokens if token in self.words)
+        hits = 0
+        # Typos are looked for in short requests only, where one misspelt word decides; it bounds latency.
+        fuzzy = bool(self.one_short) and len(tokens) <= TYPO_TOKENS_MAX
+        for token in tokens:
+            if token in self.words:
+                hits += 1
+            elif fuzzy and len(token) >= 5 and _typo_match(token, self):
+                hits += 1
         if self.pattern is not None:
             hits += len(self.pattern.findall(text))
         return hits
+
+
+@lru_cache(maxsize=65536)
+def _deletes(word: str) -> frozenset[str]:
+    return frozenset(word[:i] + word[i + 1 :] for i in range(len(word)))
+
+
+def _typo_match(token: str, lexicon: "Lexicon") -> bool:
+    if token in lexicon.one_short and len(token) >= 5:  # a letter missing from a 6+ letter word
+        return True
+    if len(token) > 30:
+        return False
+    deletes = _deletes(token)
+    if len(token) >= 7 and not deletes.isdisjoint(lexicon.long_words):  # an extra letter
+        return True
+    return len(token) >= 8 and not deletes.isdisjoint(lexicon.one_wrong)  # a wrong or swapped letter
 
 
 def _words(*phrases: str) -> Lexicon:
@@ -63,6 +98,8 @@ CODE_REQUEST = _words(
     "implement", "refactor", "debug", "fix (?:this|my|the) (?:code|bug|function|query|error)", "code review",
     "port (?:this|it)", "optimi[sz]e (?:this|my)", "unit tests?", "pytest", "compile", "deploy", "endpoint",
     "build (?:a|an|me)", "design (?:a|an) (?:\\w+ )?(?:schema|system|api|database|architecture)",
+    "(?:regex|regexp|sql|query|script|code|one-liner|command|snippet) (?:to|for|that)", "\\w+error\\b", "traceback",
+    "what does this (?:code|do|function|line)", "not subscriptable", "undefined is not",
 )
 CODE_WORDS = _words(
     "python", "javascript", "typescript", "java", "golang", "rust", "c\\+\\+", "c#", "kotlin", "swift", "ruby",
@@ -85,6 +122,8 @@ MATH_WORDS = _words(
     "square root", "cube root", "modulo", "mod", "gcd", "lcm", "greatest common", "least common", "recurrence",
     "series", "converge\\w*", "induction", "combinatorics?", "permutations?", "combinations?", "calculate",
     "compute", "evaluate", "remainder", "base \\d+", "derive", "optimi[sz]e", "maximi[sz]e", "minimi[sz]e",
+    "prime", "composite", "divisible", "factorial", "odds", "chances? of", "expected", "squared", "cubed",
+    "to the power", "exponent", "percent", "percentage",
 )
 MATH_SYMBOLS = re.compile(r"\*\*|\^|√|∫|∑|π|≤|≥|\\[a-z]+\{?|\b[a-z]\(\w\)|\d\s*[*/]\s*-?\(?\d|\b\d*[a-z]\s*[*+=]\s*\d")
 REASONING = _words(
@@ -94,6 +133,10 @@ REASONING = _words(
     "evaluate", "assess", "critique", "implications?", "consequences?", "recommend", "strategy", "plan",
     "design", "weigh", "argue", "argument", "hypothes[ie]s", "causes?", "differential", "walk (?:me )?through",
     "in depth", "how does .{1,40} work", "what would happen",
+    # date and state tracking, Fermi estimates, syllogisms: short to ask, several steps to answer
+    "estimate", "ballpark", "fermi", "how many .{1,40} (?:fit in|are there in|in (?:the world|the us|a year))",
+    "days? (?:between|after|before|from)", "what (?:day|date) (?:is|was|will) it", "in \\d[\\d,]* (?:days|weeks|months)",
+    "(?:all|some|no) \\w+ are", "does it follow", "taller than", "older than", "swaps?", "who has",
 )
 MULTI_STEP = _words(
     "first", "then", "next", "after that", "finally", "step \\d", "and then", "also", "additionally",
@@ -159,6 +202,38 @@ URGENT_RISK = _words(
     "carbon monoxide", "gas leak", "smell (?:gas|smoke)", "electric(?:al)? shock", "electrocuted", "burned", "burnt",
     "fire", "dangerous", "safe to (?:take|mix|drink|eat|give|use|combine|drive)", "is it safe", "toddler", "baby",
     "pregnant", "fever", "concussion", "broken bone", "bitten", "snake ?bite", "sting", "choking", "drowning",
+    "swallow(?:ed)?", "ate", "drank", "took", "taken", "mixed", "splashed", "collapsed", "unresponsive", "won'?t wake",
+    "not breathing", "isn'?t breathing", "turning blue", "blue lips", "slurring", "confused", "hallucinating", "spiked",
+    "can'?t feel", "ending it", "end it all", "(?:don'?t|do not) want to (?:be alive|live)", "hurt(?:ing)? myself",
+    "blister\\w*", "sparks?", "smoke", "burning", "leaking", "fell", "fall", "bent", "stung", "puffy", "tick", "rusty",
+    "tetanus", "pills?", "medication", "meds", "xanax", "oxycodone", "opioids?", "ibuprofen", "advil", "tylenol",
+    "paracetamol", "acetaminophen", "aspirin", "benadryl", "nyquil", "melatonin", "alcohol", "wine", "beers?",
+    "battery", "magnet", "coin", "mouthwash", "lamp oil", "grapes", "lily", "xylitol", "chocolate", "honey",
+    "stomach pain", "chest", "racing", "killing me", "throwing up", "breastfeed\\w*", "spotting",
+)
+# Someone the asker is responsible for, or the asker: with URGENT_RISK, a personal situation rather than a lookup.
+PERSON = _words(
+    "i", "i'm", "im", "i've", "me", "my", "we", "our", "us", "he", "she", "his", "her", "him", "they", "someone",
+    "somebody", "friend", "son", "daughter", "kid", "kids", "child", "baby", "toddler", "infant", "husband", "wife",
+    "mom", "mum", "dad", "mother", "father", "grandma", "grandmother", "grandpa", "grandfather", "roommate", "partner",
+    "boyfriend", "girlfriend", "teenager", "dog", "cat", "puppy", "kitten", "\\d+ ?(?:yo|y/o|year old|month old)",
+)
+# Self-harm said without naming anyone ("thinking about ending it"): the speaker is the person at risk.
+SELF_HARM = _words(
+    "suicid\\w*", "kill myself", "ending it", "end it all", "end my life", "(?:don'?t|do not) want to (?:be alive|live|wake up)",
+    "hurt(?:ing)? myself", "self[- ]harm", "no reason to live", "better off dead", "cutting myself",
+)
+# Fermi estimates: a number nobody looks up, built from several assumptions.
+FERMI = _words(
+    "estimate", "ballpark", "fermi", "how many .{1,40} (?:fit (?:in|into)|are there in|per (?:day|year)|in (?:the world|the us|a lifetime))",
+    "back[- ]of[- ]the[- ]envelope", "order of magnitude",
+)
+# A request for a decision or advice rather than a fact.
+ADVICE_CUE = _words(
+    "should", "shall i", "worth (?:it|paying|buying)", "good idea", "smart", "wise", "dumb", "too old", "am i",
+    "can i afford", "best (?:thing|move|way|option)", "smartest", "what do i do", "what should", "where do i put",
+    "where should", "which \\w+ should", "how much of my", "or (?:traditional|roth|rent|buy|finance|invest|pay|wait|stay)",
+    "how worried", "do i need", "can my", "who pays", "is it (?:ok|okay|safe|bad|normal|dangerous)", "can i", "what now",
 )
 PERSONAL_DECISION = _words(
     "should i", "should we", "do i need", "is it (?:smart|wise|worth it|a good idea|better) (?:to|for me)",
@@ -169,12 +244,33 @@ MONEY_DECISION = _words(
     "stocks?", "shares", "crypto(?:currency)?", "bitcoin", "index funds?", "etfs?", "bonds?", "mortgage",
     "refinanc\\w*", "pay off", "debt", "loan", "credit card", "rent or buy", "buy a house", "sell", "cash out",
     "inheritance", "emergency fund", "lump sum", "annuity", "my money", "budget",
+    "gold", "btc", "ethereum", "heloc", "arm", "isa", "windfall", "bonus", "paycheck", "salary", "severance",
+    "financial advisor", "rental property", "stock options", "timeshare", "overdraft", "payday loan", "lend",
+    "co-sign", "afford", "house", "car", "portfolio", "s&p", "nasdaq", "grand", "\\$?\\d+k", "\\$\\d[\\d,]*",
+    "\\d[\\d,]* (?:dollars|bucks|pounds|euros)", "quit my job", "freelance",
 )
 BRIEF_FOR_AUDIENCE = _words(
     "to a (?:child|kid|five[- ]year[- ]old|\\d+[- ]year[- ]old|toddler|beginner)", "for (?:a )?(?:kids?|children|a child)",
     "like i'?m (?:five|5|a kid|a child)", "eli5", "in a nutshell", "in plain (?:english|words|language)",
     "in simple (?:terms|words)", "in (?:one|a single|1) (?:sentence|line)", "one[- ]liner", "in (?:a )?few words",
     "in (?:two|2|three|3) sentences", "super simply", "very simply", "simply put",
+    "\\d+ ?(?:yo|y/o)", "(?:\\d+|one|two|three|four|five|six|seven|eight|nine|ten)[- ]year[- ]old",
+    "(?:\\d{1,2}|five|ten|fifteen|twenty) words", "kid terms", "layman'?s terms",
+    "dumb it down", "for my (?:son|daughter|kid|grandma|grandmother|grandpa|\\d+(?:st|nd|rd|th) grader)", "grader",
+    "kindergartner", "preschooler", "one (?:short |gentle |simple )?sentence", "one line", "in a (?:short |single )?(?:sentence|line)", "one-line explanation",
+    "a word or two", "short pls", "keep it short", "super short", "short answer", "tl;?dr",
+)
+# A small ask about a pasted text: its first word, a name or date in it, its language (the text is long, the work is not).
+TRIVIAL_ASK = _words(
+    "(?:first|last) (?:word|sentence|line|letter)", "how many (?:words|sentences|lines|paragraphs|letters)",
+    "what language", "which (?:day|room|date|time|city)", "who wrote (?:this|it|that)", "capitali[sz]e", "any typo",
+    "a typo", "yes or no", "just the subject", "(?:what is|what's) the \\w+'s name", "name of the", "the title",
+)
+# A definition or term lookup: "What is a tort?", "what's an ETF", "What does ROI stand for?".
+DEFINITION_ASK = re.compile(
+    r"^\s*(?:what(?:'s| is| are)|define|who (?:is|was|founded|created|discovered|sets))\s+(?:an? |the )?[\w&'-]+(?: [\w&'-]+){0,2}"
+    r"(?:,? in (?:one|a) (?:line|sentence))?\s*[?.!]?\s*$|^\s*what does [\w&' -]{1,30} (?:stand for|mean)\s*\??\s*$",
+    re.IGNORECASE,
 )
 REQUESTED_WORDS = re.compile(r"(\d[\d,]*)\s*(?:-\s*)?(words?|pages?|paragraphs?|sections?|chapters?|steps?|days?|weeks?|items?|questions?|bullet points?|tips?|examples?|ideas?)\b", re.IGNORECASE)
 ARITHMETIC = re.compile(
@@ -248,11 +344,80 @@ def is_mental_arithmetic(kind: str, a: float, b: float) -> bool:
     return b <= 12 and a <= 144
 
 
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if i >= 2}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+NUMBER_WORDS = re.compile(
+    r"\b(?:(?:" + "|".join([*_UNITS, *_TENS, *_SCALES]) + r")(?:[\s-]+(?:and[\s-]+)?)?)+\b", re.IGNORECASE)
+_NUMBER_WORD_SET = frozenset([*_UNITS, *_TENS, *_SCALES])
+
+
+def _words_to_number(phrase: str) -> str:
+    total, current = 0, 0
+    for word in re.findall(r"[a-z]+", phrase.lower()):
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word in _TENS:
+            current += _TENS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word in _SCALES:
+            total, current = total + max(current, 1) * _SCALES[word], 0
+    trailing = " " if phrase[-1:].isspace() or phrase[-1:] == "-" else ""
+    return str(total + current) + trailing
+
+
+def with_digits(text: str) -> str:
+    """Number words written as digits ("forty-six times fifty-three" -> "46 times 53"), so that the
+    arithmetic rule reads them too."""
+    if _NUMBER_WORD_SET.isdisjoint(TOKEN.findall(text.lower())):
+        return text
+    return NUMBER_WORDS.sub(lambda m: _words_to_number(m.group(0)), text)
+
+
+_NUM = r"(-?\d[\d,]*(?:\.\d+)?)"
+POWER = re.compile(_NUM + r"\s*(?:\^|\*\*|to the power of|to the)\s*(\d+)", re.IGNORECASE)
+SQUARED = re.compile(_NUM + r"\s+(squared|cubed)\b", re.IGNORECASE)
+ROOT = re.compile(r"\b(?:sqrt|square root|cube root)(?: of)?\s*\(?" + _NUM, re.IGNORECASE)
+PERCENT_OF = re.compile(_NUM + r"\s*(?:%|percent)\s+of\s+\$?" + _NUM, re.IGNORECASE)
+
+
+def power_beyond_mental(base: float, exponent: float) -> bool:
+    """Squares up to 12 (and of round tens), cubes up to 5, powers of 2 to 2^10, and of 10, are known by heart."""
+    if base in (0, 1, 10) or exponent <= 1:
+        return False
+    if exponent == 2:
+        return not (base <= 12 or (base <= 100 and base % 10 == 0))
+    if exponent == 3:
+        return base > 5
+    return not (base == 2 and exponent <= 10)
+
+
+def percent_beyond_mental(percent: float, amount: float) -> bool:
+    """An easy percentage ("25% of 80", "10 percent of 350") has a round rate and a result with at most
+    two significant digits from an amount below 1000; "18% of 3,450" does not."""
+    result = percent * amount / 100
+    return not (amount < 1000 and _significant_digits(percent) <= 2 and float(result).is_integer()
+                and _significant_digits(result) <= 2)
+
+
+def _is_number_pair(a: str, b: str) -> bool:
+    return _number_value(a) is not None and _number_value(b) is not None
+
+
 def arithmetic_beyond_mental(text: str) -> int:
-    """How many binary operations in the text break the mental-arithmetic rule ("47 times 86": 1)."""
+    """How many operations in the text break the mental-arithmetic rule ("47 times 86": 1; also number words,
+    squares and powers, square roots, percentages)."""
+    text = with_digits(text)
+    beyond = sum(1 for a, e in POWER.findall(text) if _is_number_pair(a, e) and power_beyond_mental(_number_value(a), _number_value(e)))
+    beyond += sum(1 for a, kind in SQUARED.findall(text)
+                  if _number_value(a) is not None and power_beyond_mental(_number_value(a), 2 if kind.lower() == "squared" else 3))
+    beyond += sum(1 for a in ROOT.findall(text) if (_number_value(a) or 0) > 144)
+    beyond += sum(1 for a, b in PERCENT_OF.findall(text) if _is_number_pair(a, b) and percent_beyond_mental(_number_value(a), _number_value(b)))
     pairs = [(a, op, b) for a, op, b in ARITHMETIC.findall(text)] + [(a, op, b) for op, a, b in ARITHMETIC_OF.findall(text)]
     pairs += [(a, "times", b) for a, b in MULTIPLY_BY.findall(text)]
-    beyond = 0
     for a, op, b in pairs:
         kind, x, y = _OPERATION[op.lower()], _number_value(a), _number_value(b)
         if x is not None and y is not None and not is_mental_arithmetic(kind, x, y):
@@ -265,6 +430,7 @@ def arithmetic_difficulty(text: str) -> tuple[int, int]:
     operation's difficulty approximates the digits one must juggle in one's head: the longer
     operand for + and -, both operands for x, the dividend for /. Up to about 3 is mental math."""
     hardest, count = 0, 0
+    text = with_digits(text)
     pairs = [(a, op, b) for a, op, b in ARITHMETIC.findall(text)]
     pairs += [(a, op, b) for op, a, b in ARITHMETIC_OF.findall(text)]
     for a, op, b in pairs:
@@ -289,6 +455,19 @@ def _hits(lexicon: Lexicon, text: str, tokens: list[str]) -> int:
 
 def _log(x: float) -> float:
     return math.log1p(max(x, 0.0))
+
+
+QUOTED = re.compile(r'"[^"]{60,}"|“[^”]{60,}”|\'[^\']{80,}\'|```.*?```', re.DOTALL)
+
+
+def instruction_text(text: str) -> str:
+    """The request without what it quotes: pasted text in quotes or fences removed and, for a paste set off
+    by blank lines, the shorter of the first and last paragraphs (where the ask sits)."""
+    unquoted = QUOTED.sub(" ", text)
+    paragraphs = [p for p in re.split(r"\n\s*\n", unquoted) if p.strip()]
+    if len(paragraphs) >= 2:
+        return min(paragraphs[0], paragraphs[-1], key=len)
+    return unquoted
 
 
 # Lexicon matching reads at most this many characters from each end of a long request: the
@@ -317,6 +496,13 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
     context_chars = sum(len(content_text(m.get("content"))) for m in earlier)
     arith_difficulty, arith_ops = arithmetic_difficulty(text)
     domain_hits = {name: _hits(lexicon, text, tokens) for name, lexicon in DOMAIN.items()}
+    person = _hits(PERSON, text, tokens)
+    advice = _hits(ADVICE_CUE, text, tokens)
+    urgent = _hits(URGENT_RISK, text, tokens)
+    self_harm = _hits(SELF_HARM, text, tokens)
+    money = _hits(MONEY_DECISION, text, tokens)
+    expert_domains = domain_hits["legal"] + domain_hits["medical"] + domain_hits["finance"]
+    instruction_words = len(instruction_text(full_text).split())
     length_norm = max(len(text.split()), 1)  # numbers are counted in the same window
 
     features = {
@@ -363,9 +549,21 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
         "log_requested_words": _log(requested_output_words(text)),
         "brief_for_audience": min(_hits(BRIEF_FOR_AUDIENCE, text, tokens), 3),
         # high stakes in few words: urgent health or safety, a personal money decision
-        "urgent_risk": min(_hits(URGENT_RISK, text, tokens), 5),
+        "urgent_risk": min(urgent, 5),
         "personal_decision": min(_hits(PERSONAL_DECISION, text, tokens), 5),
-        "money_decision": min(_hits(MONEY_DECISION, text, tokens), 5),
+        "money_decision": min(money, 5),
+        # the same markers about the asker's own situation or a decision asked for: a personal case, not a lookup
+        "person": min(person, 5),
+        "advice_cue": min(advice, 3),
+        "personal_urgent": min(urgent, 5) * float(person > 0 or self_harm > 0),
+        "self_harm": min(self_harm, 3),
+        "fermi": min(_hits(FERMI, text, tokens), 3),
+        "money_advice": min(money, 5) * float(advice > 0 or person > 0),
+        "personal_expert": min(expert_domains, 5) * float(person > 0),
+        # a term lookup or a trivial ask about a pasted text, however long the text
+        "definition_ask": float(bool(DEFINITION_ASK.match(text))),
+        "trivial_ask": min(_hits(TRIVIAL_ASK, text, tokens), 3),
+        "log_instruction_words": _log(instruction_words),
         # conversation
         "conversation_turns": min(sum(1 for m in messages if m.get("role") == "user"), 20),
         "log_context_chars": _log(context_chars),
@@ -393,7 +591,8 @@ LARGE_EVIDENCE = {
     "code_request", "code_syntax", "math_words", "math_symbols", "arithmetic_difficulty", "reasoning", "multi_step",
     "domain_legal", "domain_medical", "domain_finance", "domain_security", "domain_science", "domains_total",
     "long_output", "format_request", "log_requested_words", "list_lines", "starts_task_verb",
-    "arithmetic_beyond_mental", "urgent_risk", "money_decision",
+    "arithmetic_beyond_mental", "urgent_risk", "money_decision", "personal_urgent", "money_advice", "personal_expert",
+    "self_harm", "fermi",
 }  # fmt: skip
-SMALL_EVIDENCE = {"greeting", "lookup", "rewrite", "short_output", "brief_for_audience"}
+SMALL_EVIDENCE = {"greeting", "lookup", "rewrite", "short_output", "brief_for_audience", "definition_ask", "trivial_ask"}
 FEATURE_DIRECTIONS: list[int] = [1 if n in LARGE_EVIDENCE else -1 if n in SMALL_EVIDENCE else 0 for n in FEATURE_NAMES]

@@ -24,6 +24,7 @@ import tarfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from router.data import handwritten_borderline as borderline_prompts
 from router.data import handwritten_large as large_prompts
 from router.data import handwritten_small as small_prompts
 
@@ -532,18 +533,23 @@ def handwritten_rows() -> list[dict]:
 
 
 BORDERLINE_PREFIX = "handwritten/borderline/"
-BORDERLINE_GROUPS = {
-    "small": ("BORDERLINE_BRIEF_EXPLANATIONS", "BORDERLINE_MENTAL_ARITHMETIC", "BORDERLINE_SAFETY_LOOKUPS",
-              "BORDERLINE_MONEY_LOOKUPS"),
-    "large": ("BORDERLINE_ARITHMETIC", "BORDERLINE_URGENT_SAFETY", "BORDERLINE_PERSONAL_FINANCE"),
-}
+# Batches of borderline groups, (label, module, group names), in the order they were written. Each batch's
+# splits are drawn after the previous batch's from one seeded generator, so appending a batch moves no
+# earlier row between splits.
+BORDERLINE_BATCHES = [
+    [("small", small_prompts, ("BORDERLINE_BRIEF_EXPLANATIONS", "BORDERLINE_MENTAL_ARITHMETIC", "BORDERLINE_SAFETY_LOOKUPS",
+                               "BORDERLINE_MONEY_LOOKUPS")),
+     ("large", large_prompts, ("BORDERLINE_ARITHMETIC", "BORDERLINE_URGENT_SAFETY", "BORDERLINE_PERSONAL_FINANCE"))],
+    [("small", borderline_prompts, borderline_prompts.GROUPS["small"]),
+     ("large", borderline_prompts, borderline_prompts.GROUPS["large"])],
+]
 
 
-def borderline_rows() -> list[dict]:
-    """The borderline kinds and their contrasts (issue 14), source handwritten/borderline/<group>."""
+def borderline_rows(batch: list) -> list[dict]:
+    """One batch of borderline kinds and their contrasts (issue 14), source handwritten/borderline/<group>."""
     rows = []
-    for label, module in (("small", small_prompts), ("large", large_prompts)):
-        for group in BORDERLINE_GROUPS[label]:
+    for label, module, groups in batch:
+        for group in groups:
             source = BORDERLINE_PREFIX + group.lower().removeprefix("borderline_")
             rows += [example(p, label, source) for p in getattr(module, group)]
     return rows
@@ -551,28 +557,31 @@ def borderline_rows() -> list[dict]:
 
 def with_borderline(rows: list[dict]) -> list[dict]:
     """`rows` (without borderline rows) plus the borderline rows, whose splits come from their own seeded
-    generator, stratified by group. Adding them changes no earlier row or split, so the held-out split that
-    earlier figures were measured on stays as it was."""
+    generator, batch by batch and stratified by group within a batch. Adding them changes no earlier row
+    or split, so the held-out split that earlier figures were measured on stays as it was."""
     rng = random.Random(f"{SEED}/borderline")
     seen = {json.dumps(row["messages"], sort_keys=True) for row in rows}
-    new = []
-    for row in borderline_rows():
-        key = json.dumps(row["messages"], sort_keys=True)
-        if key not in seen:
-            seen.add(key)
-            row["prompt"] = last_user_text(row["messages"])
-            row["id"] = hashlib.sha1(key.encode()).hexdigest()[:12]
-            new.append(row)
-    buckets = defaultdict(list)
-    for row in new:
-        buckets[row["source"]].append(row)
-    for source in sorted(buckets):
-        bucket = buckets[source]
-        rng.shuffle(bucket)
-        n_heldout = round(len(bucket) * HELDOUT_FRACTION)
-        for i, row in enumerate(bucket):
-            row["split"] = "heldout" if i < n_heldout else "train"
-    return sorted(rows + new, key=lambda r: (r["source"], r["id"]))
+    added = []
+    for batch in BORDERLINE_BATCHES:
+        new = []
+        for row in borderline_rows(batch):
+            key = json.dumps(row["messages"], sort_keys=True)
+            if key not in seen:
+                seen.add(key)
+                row["prompt"] = last_user_text(row["messages"])
+                row["id"] = hashlib.sha1(key.encode()).hexdigest()[:12]
+                new.append(row)
+        buckets = defaultdict(list)
+        for row in new:
+            buckets[row["source"]].append(row)
+        for source in sorted(buckets):
+            bucket = buckets[source]
+            rng.shuffle(bucket)
+            n_heldout = round(len(bucket) * HELDOUT_FRACTION)
+            for i, row in enumerate(bucket):
+                row["split"] = "heldout" if i < n_heldout else "train"
+        added += new
+    return sorted(rows + added, key=lambda r: (r["source"], r["id"]))
 
 
 def wrap_some_in_conversations(rows: list[dict], rng: random.Random) -> None:

@@ -92,3 +92,55 @@ def test_borderline_markers_fire_on_their_kinds_only():
     assert urgent["urgent_risk"] >= 1 and plain["urgent_risk"] == 0
     assert money["money_decision"] >= 1 and money["personal_decision"] >= 1 and plain["money_decision"] == 0
     assert brief["brief_for_audience"] >= 1 and plain["brief_for_audience"] == 0
+
+
+def test_number_words_powers_and_percentages_follow_the_arithmetic_rule():
+    from router.features import arithmetic_beyond_mental, with_digits
+
+    assert with_digits("what's forty-six times fifty-three") == "what's 46 times 53"
+    assert arithmetic_beyond_mental("what's forty-six times fifty-three") == 1
+    assert arithmetic_beyond_mental("eight times seven") == 0
+    assert arithmetic_beyond_mental("What's 33 squared?") == 1 and arithmetic_beyond_mental("12 squared") == 0
+    assert arithmetic_beyond_mental("2^19?") == 1 and arithmetic_beyond_mental("2^8") == 0
+    assert arithmetic_beyond_mental("What's 3 to the power of 9?") == 1
+    assert arithmetic_beyond_mental("What is 18% of 3,450?") == 1
+    assert arithmetic_beyond_mental("What's 25% of 80?") == 0 and arithmetic_beyond_mental("10 percent of 350") == 0
+    assert arithmetic_beyond_mental("sqrt of 7,569?") == 1 and arithmetic_beyond_mental("square root of 81") == 0
+
+
+def test_lexicons_tolerate_one_typo_in_long_words_only():
+    from router.features import Lexicon
+
+    lexicon = Lexicon(("swallowed", "medication", "prime"))
+    assert lexicon.count("my son swalowed a coin", "my son swalowed a coin".split()) == 1  # a letter missing
+    assert lexicon.count("", ["medicaiton"]) == 1  # two letters swapped in a long word
+    assert lexicon.count("", ["price"]) == 0  # short words match exactly
+    assert lexicon.count("", ["swallowed"]) == 1 and lexicon.count("", ["followed"]) == 0
+
+
+def test_personal_situation_separates_urgent_cases_and_advice_from_lookups():
+    urgent = features_of("dauhgter swalowed a magnet help")
+    lookup = features_of("What is anaphylaxis?")
+    assert urgent["personal_urgent"] >= 1 and lookup["personal_urgent"] == 0
+    assert features_of("thinking about ending it")["self_harm"] >= 1
+    advice = features_of("should i go all in on apple stock")
+    definition = features_of("what's an ETF")
+    assert advice["money_advice"] >= 1 and definition["money_advice"] == 0
+    assert definition["definition_ask"] == 1 and advice["definition_ask"] == 0
+    assert features_of("What does ROI stand for?")["definition_ask"] == 1
+
+
+def test_a_trivial_ask_about_a_pasted_text_is_seen_apart_from_the_text():
+    paste = "The office will be closed on Friday for cleaning. " * 20
+    quoted = features_of(f'Here is a notice: "{paste}" What is the first word?')
+    fenced = features_of(f"{paste}\n\nWhich day is the office closed?")
+    assert quoted["trivial_ask"] >= 1 and fenced["trivial_ask"] >= 1
+    assert quoted["log_instruction_words"] < quoted["log_words"] - 2
+    assert fenced["log_instruction_words"] < fenced["log_words"] - 2
+
+
+def test_brevity_for_an_audience_is_recognised_in_many_wordings():
+    for text in ("eli5 how wifi works", "explain recursion to a 10 year old", "Explain DNA in under 20 words.",
+                 "explain the internet to my grandma in a sentence", "dumb it down: what is an API?"):
+        assert features_of(text)["brief_for_audience"] >= 1, text
+    assert features_of("Explain how TLS works step by step.")["brief_for_audience"] == 0

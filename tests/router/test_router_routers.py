@@ -98,3 +98,10 @@ def test_weights_read_their_own_features_by_name(router):
     weights["feature_names"] = [*weights["feature_names"][:-1], "no_such_feature"]
     with pytest.raises(ValueError, match="no_such_feature"):
         FeatureRouter(weights)
+
+
+def test_issue_14_borderline_kinds_go_where_the_labelling_rule_says(router):
+    large = ["What's 47 times 86?", "My toddler swallowed a button battery, what do I do?",
+             "Should I put my savings in bitcoin?"]
+    small = ["Explain photosynthesis in one sentence to a child.", "What's 7 times 86?", "What is a Roth IRA?"]
+    assert min(router.score_batch([user(t) for t in large])) >= 0.5 > max(router.score_batch([user(t) for t in small]))
