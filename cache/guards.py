@@ -414,16 +414,12 @@ def _reversed_direction(first: frozenset[tuple[str, str]], second: frozenset[tup
 
 
 def _antonym_conflict(first: TextFacts, second: TextFacts) -> bool:
+    """Both texts take a side on one axis, and not the same ("enable" vs "disable"). A side against
+    none is the alignment rule's to judge (cache/alignment.py): a list cannot tell "leaves fall" (a
+    season) from "prices fall"."""
     first_signs, second_signs = dict(first.polarity), dict(second.polarity)
-    for axis in set(first_signs) | set(second_signs):
-        a, b = first_signs.get(axis, frozenset()), second_signs.get(axis, frozenset())
-        if a == b:
-            continue
-        if a and b:
-            return True
-        present = a or b
-        mode = lexicon.ANTONYM_MODES[axis]
-        if mode == "strict" or (mode == "forward" and -1 in present):
+    for axis in set(first_signs) & set(second_signs):
+        if first_signs[axis] != second_signs[axis]:
             return True
     return _prefix_antonyms(set(first.tokens) - set(second.tokens), set(second.tokens) - set(first.tokens))
 

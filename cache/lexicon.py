@@ -280,70 +280,68 @@ ALIASES: list[tuple[str, str, int]] = [
     (r"\bpy(?=\W|$)", " python ", 0),
 ]
 
-# Antonym axes: (name, mode, positive words, negative words). Two texts conflict on an axis when their
-# sets of signs differ; when one text has no sign at all, `mode` decides:
-#   "strict"   - a sign against none is a conflict ("increase X" vs "X"),
-#   "forward"  - only the negative sign against none is ("disable 2FA" vs "set up 2FA" conflicts,
-#                "enable 2FA" vs "set up 2FA" is a paraphrase),
-#   "conflict" - only opposite signs conflict (adjectives and prepositions that paraphrases drop).
-ANTONYM_AXES: list[tuple[str, str, list[str], list[str]]] = [
-    ("enable", "forward",
+# Antonym axes: (name, positive words, negative words). Two texts conflict on an axis when both have a
+# sign on it and their sets of signs differ. A sign against none ("disable 2FA" vs "set up 2FA") is left
+# to the alignment rule (cache/alignment.py), which refuses any unpaired substitution whether or not a
+# list names it, while a word of two senses ("leaves fall" / "trees drop leaves") no longer fires alone.
+ANTONYM_AXES: list[tuple[str, list[str], list[str]]] = [
+    ("enable",
      ["enable", "activate", "allow", "permit", "whitelist", "grant", "approve", "accept"],
      ["disable", "deactivate", "block", "deny", "forbid", "prohibit", "ban", "disallow", "blacklist",
       "revoke", "reject", "decline", "refuse"]),
-    ("add", "forward",
+    ("add",
      ["add", "insert", "append", "attach", "include", "including", "create", "install", "plus"],
      ["remove", "delete", "erase", "detach", "exclude", "except", "excluding", "destroy", "drop",
       "uninstall", "minus", "subtract"]),
-    ("encrypt", "forward",
+    ("encrypt",
      ["encrypt", "encipher", "encode", "serialize", "serialise", "compress", "zip", "pack", "obfuscate"],
      ["decrypt", "decipher", "decode", "deserialize", "deserialise", "decompress", "unzip", "unpack",
       "deobfuscate", "crack"]),
-    ("lock", "forward",
+    ("lock",
      ["lock", "freeze", "mute", "pin", "hide", "archive", "subscribe", "follow", "mount", "connect", "plug",
       "link", "publish", "register", "optin", "login", "enroll"],
      ["unlock", "unfreeze", "thaw", "unmute", "unpin", "unhide", "reveal", "unarchive", "unsubscribe",
       "unfollow", "unmount", "disconnect", "unplug", "unlink", "unpublish", "unregister", "optout", "logout",
       "unenroll", "cancel", "unblock"]),
-    ("start", "forward",
+    ("start",
      ["start", "begin", "launch", "boot", "open", "resume", "play", "run"],
      ["stop", "end", "terminate", "kill", "halt", "shutdown", "close", "quit", "exit", "pause", "finish"]),
-    ("increase", "forward",
+    ("increase",
      ["increase", "raise", "boost", "grow", "expand", "enlarge", "maximize", "maximise", "accelerate",
       "upscale", "zoomin", "upgrade", "inflate", "gain", "rise", "climb", "ascend", "ascending",
       "strengthen", "widen", "lengthen"],
      ["decrease", "reduce", "lower", "shrink", "minimize", "minimise", "decelerate", "downscale", "zoomout",
       "downgrade", "deflate", "lose", "loss", "fall", "collapse", "descend", "descending", "weaken", "narrow", "shorten",
       "lessen", "diminish"]),
-    ("transfer", "strict",
+    ("transfer",
      ["upload", "import", "push", "send", "buy", "purchase", "borrow", "deposit", "inbound", "incoming"],
      ["download", "export", "pull", "receive", "sell", "lend", "withdraw", "outbound", "outgoing"]),
-    ("win", "strict",
+    ("win",
      ["win", "winning", "victory", "profit", "success", "succeed"],
      ["defeat", "failure", "fail", "failed"]),
-    ("temperature", "conflict",
+    ("temperature",
      ["heat", "warm", "hot", "hotter", "hottest", "warmer", "warmest", "boil"],
      ["cool", "cold", "colder", "coldest", "cooler", "coolest", "chill", "refrigerate"]),
-    ("size", "conflict",
+    ("size",
      ["big", "bigger", "biggest", "large", "larger", "largest", "huge", "tall", "taller", "tallest", "high",
       "higher", "highest", "long", "longer", "longest", "wide", "wider", "widest", "heavy", "heavier",
       "heaviest", "deep", "deeper", "deepest", "thick"],
      ["small", "smaller", "smallest", "tiny", "little", "short", "shorter", "shortest", "low", "lowest",
       "narrower", "narrowest", "lighter", "lightest", "shallow", "shallower", "thin"]),
-    ("extreme", "conflict",
+    ("extreme",
      ["max", "maximum", "most", "greatest", "peak", "uppermost"],
      ["min", "minimum", "least", "fewest", "bottom", "lowermost"]),
-    ("amount", "conflict", ["more", "many", "much", "plenty"], ["less", "fewer", "few"]),
-    ("age", "conflict",
+    ("amount", ["more", "many", "much", "plenty"], ["less", "fewer", "few"]),
+    ("age",
      ["old", "older", "oldest", "ancient", "earliest", "elder", "eldest"],
      ["young", "younger", "youngest", "new", "newer", "newest", "latest", "recent", "modern"]),
-    ("speed", "conflict",
+    ("speed",
      ["fast", "faster", "fastest", "quick", "quicker", "quickest", "quickly", "rapid", "rapidly"],
      ["slow", "slower", "slowest", "slowly"]),
-    ("price", "conflict",
+    ("price",
      ["expensive", "pricier", "priciest", "costly", "costliest"],
      ["cheap", "cheaper", "cheapest", "inexpensive", "affordable"]),
-    ("quality", "conflict",
+    ("quality",
      ["good", "better", "best", "positive", "advantage", "advantages", "pro", "pros", "benefit", "benefits",
       "strength", "strengths", "upside", "upsides", "healthy", "safe", "safest", "right", "correct", "true",
       "valid", "legal", "easy", "easier", "easiest", "strong", "stronger", "strongest", "like", "love"],
@@ -351,24 +349,24 @@ ANTONYM_AXES: list[tuple[str, str, list[str], list[str]]] = [
       "drawbacks", "risk", "risks", "weakness", "weaknesses", "downside", "downsides", "unhealthy", "harmful",
       "dangerous", "unsafe", "wrong", "incorrect", "false", "invalid", "illegal", "hard", "harder", "hardest",
       "difficult", "weak", "weaker", "weakest", "hate", "dislike"]),
-    ("order", "strict",
+    ("order",
      ["before", "prior", "prefix", "leading", "preceding"],
      ["after", "afterwards", "suffix", "trailing"]),
-    ("direction", "strict",
+    ("direction",
      ["above", "inside", "north", "east", "northern", "eastern", "upstream", "forward", "forwards", "left",
       "uppercase", "upstairs", "horizontal", "clockwise", "overestimate", "overweight", "overflow", "inhale",
       "arrive", "arrival", "entrance", "sunrise", "bullish"],
      ["below", "outside", "south", "west", "southern", "western", "downstream", "backward", "backwards",
       "lowercase", "downstairs", "vertical", "counterclockwise", "anticlockwise", "underestimate",
       "underweight", "underflow", "exhale", "depart", "departure", "sunset", "bearish"]),
-    ("relation", "conflict",
+    ("relation",
      ["over", "front", "input", "internal", "interior", "majority", "acidic", "acid", "odd", "debit",
       "income", "asset", "assets", "enter", "male", "men", "man", "boy", "boys", "father", "dad", "husband",
       "son", "sons", "brother", "king", "bull"],
      ["under", "back", "output", "external", "exterior", "minority", "alkaline", "even", "credit", "expense",
       "expenses", "liability", "liabilities", "leave", "female", "women", "woman", "girl", "girls", "mother",
       "mom", "wife", "daughter", "daughters", "sister", "queen", "bear"]),
-    ("lightness", "conflict", ["white", "bright", "light"], ["dark", "black", "dim"]),
+    ("lightness", ["white", "bright", "light"], ["dark", "black", "dim"]),
 ]
 # Prefixes that reverse a word: "lock"/"unlock", "legal"/"illegal", "increase"/"decrease".
 REVERSING_PREFIXES = ("un", "dis", "de", "in", "im", "il", "ir", "non", "anti", "mis", "counter")
@@ -467,7 +465,7 @@ def verb_forms(base: str) -> set[str]:
 def polarity_of_word() -> dict[str, tuple[str, int]]:
     """Every inflected form of every axis word → (axis, +1 or -1); the first axis listing a form wins."""
     table: dict[str, tuple[str, int]] = {}
-    for axis, _mode, positives, negatives in ANTONYM_AXES:
+    for axis, positives, negatives in ANTONYM_AXES:
         for sign, words in ((1, positives), (-1, negatives)):
             for word in words:
                 forms = {word} if "_" in word or len(word) <= 3 else verb_forms(word)
@@ -481,7 +479,6 @@ def polarity_of_word() -> dict[str, tuple[str, int]]:
     return table
 
 
-ANTONYM_MODES = {axis: mode for axis, mode, _pos, _neg in ANTONYM_AXES}
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ import numpy as np
 
 from cache.config import CacheConfig
 from cache.entry import BackendUnavailable, CacheEntry
+from cache.alignment import alignment_reason
 from cache.guards import near_miss_reason
 from cache.keys import SemanticKey, exact_key, is_deterministic, max_tokens_of, semantic_key
 from cache.memory_backend import MemoryBackend
@@ -246,12 +247,13 @@ class ResponseCacheStore:
     def _near_miss_reason(
         self, stored_text: str, probe_text: str, stored_vector: np.ndarray, probe_vector: np.ndarray
     ) -> str | None:
-        """Why the candidate is not the same request ("whitespace", a guard's name, "verifier"), or None.
+        """Why the candidate is not the same request ("whitespace", a guard's name, an alignment rule's
+        name ("swap", "substitution": cache/alignment.py), "verifier"), or None.
         A check that fails makes a miss (logged once), never a failed request."""
         try:
             if whitespace_only_difference(stored_text, probe_text):
                 return "whitespace"
-            reason = near_miss_reason(stored_text, probe_text)
+            reason = near_miss_reason(stored_text, probe_text) or alignment_reason(stored_text, probe_text)
             if reason is not None or not self.config.verifier_enabled:
                 return reason
             if self._verifier is None:

@@ -114,3 +114,9 @@ def test_guards_read_any_text(text):
 
 def test_version_numbers_are_compared_as_written():
     assert near_miss_reason("What's new in Python 3.11.2?", "What's new in Python 3.11.3?") == "number"
+
+
+def test_a_pole_word_against_none_is_left_to_the_alignment_rule():
+    # "fall" is a season's verb here, not a decrease; the guard judges only two poles of one axis.
+    assert near_miss_reason("Why do leaves fall from trees in autumn?", "Why do trees drop their leaves in autumn?") is None
+    assert near_miss_reason("How do I enable 2FA?", "How do I disable 2FA?") == "antonym"

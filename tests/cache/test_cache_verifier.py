@@ -46,3 +46,9 @@ def test_wilson_interval():
     assert low == 0.0 and high == pytest.approx(0.204, abs=0.001)
     low, high = cache_eval.wilson(50, 100)
     assert low < 0.5 < high and np.isclose(0.5 - low, high - 0.5)
+
+
+def test_eval_has_a_dev_holdout_apart_from_dev():
+    dev, holdout = set(cache_eval.SETS["dev"]), set(cache_eval.SETS["dev-holdout"])
+    assert holdout and not dev & holdout and all(path.exists() for path in dev | holdout)
+    assert not any("test" in path.name for path in dev | holdout)

