@@ -41,6 +41,13 @@ class LevelResult:
     def errors(self) -> int:
         return len(self.samples) - len(self.ok())
 
+    @classmethod
+    def pooled(cls, results: list["LevelResult"]) -> "LevelResult":
+        """Several runs of one target and level as one: all samples, and the summed wall time (so tokens/s
+        is all tokens over all the time spent generating them)."""
+        first = results[0]
+        return cls(first.target, first.concurrency, [s for r in results for s in r.samples], sum(r.wall_s for r in results))
+
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)

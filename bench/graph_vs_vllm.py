@@ -10,7 +10,12 @@ Targets (run one after another, never two generating at once):
            stopped by this script on its own port
 
 Every target gets the same prompts (bench/prompts.py) as streamed chat requests with the same
-max_tokens, temperature 0, closed loop (bench/_load.py). Per level it prints p50/p95 latency, TTFT p50
+max_tokens, temperature 0, closed loop (bench/_load.py). All targets are up for the whole run (their
+engines idle while another generates) and are measured interleaved: `--rounds` rounds, each running every
+level on every target, the target order rotating from level to level and round to round, so a slow drift
+of the machine (another process, a cache warming) falls on all targets alike instead of on whichever ran
+last. A level's figures pool its rounds (all requests; tokens/s = all tokens / all wall time); the
+spread of the per-round tokens/s is printed next to them. Per level it prints p50/p95 latency, TTFT p50
 and tokens/s (completion tokens reported in `usage` / wall time of the level) for each target, and the
 ratios graph/vLLM and graph/Ray-Serve-LLM. Goal (issue 9): graph >= 0.95 x bare vLLM's tokens/s and
 p50 <= 1.05 x bare vLLM's at every level. Writes bench/results/graph_vs_vllm_<time>.json and .png.
@@ -24,8 +29,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import copy
 import json
+import logging
 import math
 import os
 import signal
@@ -34,15 +41,15 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import httpx
 
-from bench._load import run_level, summary_row
+from bench._load import LevelResult, run_level, summary_row
 from bench.prompts import BENCH_PROMPTS
 
 RESULTS = Path(__file__).parent / "results"
-TARGETS = ("vllm", "graph", "raysllm")  # run order; vLLM first so its server is gone before the others generate
+TARGETS = ("vllm", "graph", "raysllm")
 LABELS = {"graph": "graph", "raysllm": "Ray Serve LLM", "vllm": "bare vLLM"}
 GOAL_TOKENS_RATIO = 0.95  # graph tokens/s / bare vLLM tokens/s, at least (issue 9)
 GOAL_P50_RATIO = 1.05  # graph p50 / bare vLLM p50, at most (issue 9)
@@ -151,12 +158,13 @@ def format_table(rows: dict[str, list[dict]], comparison: list[dict]) -> str:
     lines = [GOAL_TEXT]
     for level in levels:
         lines.append(f"\nconcurrency {level}")
-        lines.append(f"  {'target':14s} {'p50 s':>7s} {'p95 s':>7s} {'TTFT p50 ms':>12s} {'tok/s':>8s} {'errors':>7s}")
+        lines.append(f"  {'target':14s} {'p50 s':>7s} {'p95 s':>7s} {'TTFT p50 ms':>12s} {'tok/s':>8s} {'errors':>7s}  tok/s per round")
         for target in TARGETS:
             row = by_level.get(target, {}).get(level)
             if row:
                 lines.append(f"  {LABELS[target]:14s} {row['p50_s']:7.2f} {row['p95_s']:7.2f} "
-                             f"{row['ttft_p50_s'] * 1000:12.0f} {row['tokens_per_s']:8.1f} {row['errors']:7d}")
+                             f"{row['ttft_p50_s'] * 1000:12.0f} {row['tokens_per_s']:8.1f} {row['errors']:7d}  "
+                             + " ".join(f"{t:.1f}" for t in row.get("tokens_per_s_rounds", [])))
         c = compared.get(level)
         if c:
             for other in ("vllm", "raysllm"):
@@ -253,19 +261,48 @@ def serves_small(response: httpx.Response) -> bool:
     return response.status_code == 200 and any(m.get("id") == SERVED_MODEL for m in response.json().get("data", []))
 
 
-def measure(target: str, base_url: str, levels: list[int], prompts: list[str], max_tokens: int, headers: dict) -> list[dict]:
-    rows = []
-    asyncio.run(run_level(target, base_url, SERVED_MODEL, prompts[:2], 1, max_tokens, headers))  # warm-up
-    for concurrency in levels:
-        result = asyncio.run(run_level(target, base_url, SERVED_MODEL, prompts, concurrency, max_tokens, headers))
-        row = summary_row(result)
-        rows.append(row)
-        print(f"  {LABELS[target]:14s} c={concurrency:<3d} p50 {row['p50_s']:.2f}s  p95 {row['p95_s']:.2f}s  "
-              f"ttft p50 {row['ttft_p50_s'] * 1000:.0f}ms  {row['tokens_per_s']:.1f} tok/s  errors {row['errors']}", flush=True)
+def measure_level(target: str, base_url: str, concurrency: int, prompts: list[str], max_tokens: int, headers: dict):
+    """One closed-loop level on one target -> bench._load.LevelResult."""
+    result = asyncio.run(run_level(target, base_url, SERVED_MODEL, prompts, concurrency, max_tokens, headers))
+    row = summary_row(result)
+    print(f"  {LABELS[target]:14s} c={concurrency:<3d} p50 {row['p50_s']:.2f}s  p95 {row['p95_s']:.2f}s  "
+          f"ttft p50 {row['ttft_p50_s'] * 1000:.0f}ms  {row['tokens_per_s']:.1f} tok/s  errors {row['errors']}", flush=True)
+    return result
+
+
+def interleaved_order(targets: list[str], round_index: int, level_index: int) -> list[str]:
+    """The targets rotated by (round + level): each target runs first, middle and last equally often."""
+    shift = (round_index + level_index) % len(targets)
+    return targets[shift:] + targets[:shift]
+
+
+def measure_interleaved(endpoints: dict[str, tuple[str, dict]], levels: list[int], rounds: int, prompts: list[str],
+                        max_tokens: int) -> dict[str, list[dict]]:
+    """endpoints: target -> (base_url, headers). -> target -> one summary row per level (rounds pooled), each
+    with `tokens_per_s_rounds` (the per-round figures)."""
+    targets = list(endpoints)
+    for target in targets:  # warm-up: first requests pay one-off costs (connections, compiled kernels)
+        asyncio.run(run_level(target, endpoints[target][0], SERVED_MODEL, prompts[:2], 1, max_tokens, endpoints[target][1]))
+    results: dict[str, dict[int, list]] = {t: {c: [] for c in levels} for t in targets}
+    for round_index in range(rounds):
+        print(f"round {round_index + 1}/{rounds}", flush=True)
+        for level_index, concurrency in enumerate(levels):
+            for target in interleaved_order(targets, round_index, level_index):
+                url, headers = endpoints[target]
+                results[target][concurrency].append(measure_level(target, url, concurrency, prompts, max_tokens, headers))
+    rows: dict[str, list[dict]] = {}
+    for target in targets:
+        rows[target] = []
+        for concurrency in levels:
+            row = summary_row(LevelResult.pooled(results[target][concurrency]))
+            row["tokens_per_s_rounds"] = [r.tokens_per_s for r in results[target][concurrency]]
+            rows[target].append(row)
     return rows
 
 
-def run_vllm(args, llm_config, run: dict) -> list[dict]:
+@contextlib.contextmanager
+def bare_vllm(args, llm_config, run: dict) -> Iterator[str]:
+    """Bare vLLM's OpenAI server, up for the length of the block -> its base URL."""
     print("bare vLLM: reading vLLM's CLI flags", flush=True)
     command, skipped = vllm_serve_command(
         llm_config.model_loading_config.model_source, dict(llm_config.engine_kwargs), args.vllm_port, vllm_cli_flags()
@@ -282,7 +319,7 @@ def run_vllm(args, llm_config, run: dict) -> list[dict]:
     try:
         wait_until(f"http://127.0.0.1:{args.vllm_port}/health", args.start_timeout,
                    failed=lambda: server.poll() is not None and f"bare vLLM exited with {server.returncode}; see {log_path}")
-        return measure("vllm", f"http://127.0.0.1:{args.vllm_port}", args.levels, args.prompts, args.max_tokens, {})
+        yield f"http://127.0.0.1:{args.vllm_port}"
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -293,7 +330,9 @@ def run_vllm(args, llm_config, run: dict) -> list[dict]:
                 server.wait()
 
 
-def run_raysllm(args, pool, version, run: dict) -> list[dict]:
+@contextlib.contextmanager
+def raysllm_app(args, pool, version, run: dict) -> Iterator[str]:
+    """Ray Serve LLM's own OpenAI app next to the graph, for the length of the block -> its base URL."""
     # The cluster `make serve` starts uses token auth; Ray's client reads the token from ~/.ray/auth_token.
     os.environ.setdefault("RAY_AUTH_MODE", "token" if Path("~/.ray/auth_token").expanduser().exists() else "disabled")
     import ray
@@ -301,6 +340,7 @@ def run_raysllm(args, pool, version, run: dict) -> list[dict]:
     from ray.serve.llm import build_openai_app
 
     ray.init(address="auto", log_to_driver=False)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # Ray's logging config would print every request
     section = version.model_copy(update={"llm_config": raysllm_llm_config(version.llm_config)})
     llm_config = section.ray_llm_config(pool.max_tokens_limit)  # same cap and resolved paths as the graph's pool
     # Ray Serve LLM's OpenAI router: one replica with the graph ingress's CPU share, so it fits next to the graph.
@@ -329,7 +369,7 @@ def run_raysllm(args, pool, version, run: dict) -> list[dict]:
         httpx.get(f"{args.graph_url}/healthz", timeout=5).raise_for_status()
         print(f"  route check: {args.graph_url}/v1/models -> {graph_ids}; {base_url}/v1/models -> {raysllm_ids}")
         run["route_check"] = {"graph_models": graph_ids, "raysllm_models": raysllm_ids}
-        return measure("raysllm", base_url, args.levels, args.prompts, args.max_tokens, {})
+        yield base_url
     finally:
         print(f"Ray Serve LLM: deleting app {RAYSLLM_APP!r}", flush=True)
         serve.delete(RAYSLLM_APP)
@@ -343,7 +383,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", default="1,4,8", help="comma-separated concurrency levels")
     parser.add_argument("--requests", type=int, default=16, help="requests per concurrency level and target")
     parser.add_argument("--max-tokens", type=int, default=64)
-    parser.add_argument("--targets", default=",".join(TARGETS), help=f"subset of {','.join(TARGETS)}; always run in that order")
+    parser.add_argument("--targets", default=",".join(TARGETS), help=f"subset of {','.join(TARGETS)}")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds per level and target (pooled)")
     parser.add_argument("--vllm-port", type=int, default=8100)
     parser.add_argument("--start-timeout", type=float, default=900, help="seconds for bare vLLM / the Ray Serve LLM app to come up")
     args = parser.parse_args(argv)
@@ -374,16 +415,18 @@ def main(argv: list[str] | None = None) -> None:
     run: dict[str, Any] = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "levels": args.levels, "requests": args.requests,
                            "max_tokens": args.max_tokens, "model_source": llm_config.model_loading_config.model_source,
                            "engine_kwargs": dict(llm_config.engine_kwargs)}
-    rows: dict[str, list[dict]] = {}
-    for target in args.targets:
-        if target == "vllm":
-            rows["vllm"] = run_vllm(args, llm_config, run)
-        elif target == "graph":
-            print("graph: model=small through the ingress (cache bypassed with Cache-Control: no-cache)", flush=True)
-            rows["graph"] = measure("graph", args.graph_url, args.levels, args.prompts, args.max_tokens,
-                                    {"Cache-Control": "no-cache"})
-        else:
-            rows["raysllm"] = run_raysllm(args, pool, version, run)
+    with contextlib.ExitStack() as stack:
+        endpoints: dict[str, tuple[str, dict]] = {}
+        for target in args.targets:
+            if target == "vllm":
+                endpoints["vllm"] = (stack.enter_context(bare_vllm(args, llm_config, run)), {})
+            elif target == "graph":
+                print("graph: model=small through the ingress (cache bypassed with Cache-Control: no-cache)", flush=True)
+                endpoints["graph"] = (args.graph_url, {"Cache-Control": "no-cache"})
+            else:
+                endpoints["raysllm"] = (stack.enter_context(raysllm_app(args, pool, version, run)), {})
+        rows = measure_interleaved(endpoints, args.levels, args.rounds, args.prompts, args.max_tokens)
+    run["rounds"] = args.rounds
 
     comparison = compare(rows)
     print("\n" + format_table(rows, comparison))
