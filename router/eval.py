@@ -47,6 +47,8 @@ DEFAULT_THRESHOLD = 0.5
 PROBES_PATH = DATASET_PATH.parent / "probes.jsonl"
 TEST_PATH = DATASET_PATH.parent / "test_prompts.jsonl"
 DEV_HOLDOUT_PATH = DATASET_PATH.parent / "dev_holdout.jsonl"
+# Written blind after the issue-14 dev work froze (the first test set's miss kinds had informed that work).
+TEST_V2_PATH = DATASET_PATH.parent / "test_v2_prompts.jsonl"
 LATENCY_WARMUP = 5
 BORDERLINE_SOURCE_PREFIX = "handwritten/borderline/"
 TARGETS = {"clear": 0.97, "borderline": 0.9}
@@ -130,7 +132,7 @@ def evaluate(kind: str, threshold: float | None, large_fraction: float | None, s
         if [r.id for r in load_requests("heldout")] != router.weights.get("heldout_ids"):
             print(f"WARNING: the held-out split differs from the one the {kind!r} weights were calibrated on; retrain (python -m router.train)")
     else:
-        path = {"test": TEST_PATH, "dev-holdout": DEV_HOLDOUT_PATH}.get(set_name) or Path(set_name)
+        path = {"test": TEST_PATH, "test-v2": TEST_V2_PATH, "dev-holdout": DEV_HOLDOUT_PATH}.get(set_name) or Path(set_name)
         if not path.exists():
             if set_name == "test":
                 print(f"TEST SET MISSING: {TEST_PATH} does not exist. It is written after the design is frozen, by someone "
