@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cache import lexicon
-from cache.verifier import is_typo_of
+from cache.verifier import is_typo_of, pair_off
 
 SYNONYMS_PATH = Path(__file__).parent / "data" / "synonyms.json.gz"
 _WORD = re.compile(r"[a-z0-9]+")
@@ -136,13 +136,7 @@ def align(stored: str, probe: str) -> Alignment:
             only_b.remove(word)
         else:
             only_a.append(word)
-    shared = len(a) - len(only_a)
-    for word in list(only_a):
-        partner = next((other for other in only_b if equivalent(word, other)), None)
-        if partner is not None:
-            only_a.remove(word)
-            only_b.remove(partner)
-            shared += 1
+    shared = len(a) - len(only_a) + pair_off(only_a, only_b, equivalent)
     # Two-word units: "turn off" ~ "switch off" ~ "disable", "united states" ~ "usa", "wi fi" ~ "wifi".
     units_a, units_b = _units(words(stored), only_a), _units(words(probe), only_b)
     for unit_a, parts_a in units_a:

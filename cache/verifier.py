@@ -72,17 +72,24 @@ def token_diff(stored: str, probe: str, stopwords: frozenset[str]) -> TokenDiff:
     content_a = [w for w in a if w not in stopwords]
     content_b = [w for w in b if w not in stopwords]
     only_a, only_b = _multiset_minus(content_a, content_b), _multiset_minus(content_b, content_a)
-    typos = 0
-    for word in list(only_a):
-        match = next((other for other in only_b if is_typo_of(word, other)), None)
-        if match is not None:
-            only_a.remove(word)
-            only_b.remove(match)
-            typos += 1
+    typos = pair_off(only_a, only_b, is_typo_of)
     function_a = [w for w in a if w in stopwords]
     function_b = [w for w in b if w in stopwords]
     function_diff = len(_multiset_minus(function_a, function_b)) + len(_multiset_minus(function_b, function_a))
     return TokenDiff(tuple(only_a), tuple(only_b), typos, function_diff, len(content_a) + len(content_b))
+
+
+def pair_off(only_a: list[str], only_b: list[str], match) -> int:
+    """Removes, in place, each word of `only_a` with the first word of `only_b` that `match(a, b)` accepts
+    (each word pairs at most once); -> how many pairs were removed."""
+    pairs = 0
+    for word in list(only_a):
+        partner = next((other for other in only_b if match(word, other)), None)
+        if partner is not None:
+            only_a.remove(word)
+            only_b.remove(partner)
+            pairs += 1
+    return pairs
 
 
 def _multiset_minus(first: list[str], second: list[str]) -> list[str]:

@@ -575,11 +575,7 @@ def with_borderline(rows: list[dict]) -> list[dict]:
         for row in new:
             buckets[row["source"]].append(row)
         for source in sorted(buckets):
-            bucket = buckets[source]
-            rng.shuffle(bucket)
-            n_heldout = round(len(bucket) * HELDOUT_FRACTION)
-            for i, row in enumerate(bucket):
-                row["split"] = "heldout" if i < n_heldout else "train"
+            split_bucket(buckets[source], rng)
         added += new
     return sorted(rows + added, key=lambda r: (r["source"], r["id"]))
 
@@ -617,11 +613,15 @@ def assign_splits(rows: list[dict], rng: random.Random) -> None:
         family = "/".join(row["source"].split("/")[:2])
         buckets[(family, row["label"])].append(row)
     for key in sorted(buckets):
-        bucket = buckets[key]
-        rng.shuffle(bucket)
-        n_heldout = round(len(bucket) * HELDOUT_FRACTION)
-        for i, row in enumerate(bucket):
-            row["split"] = "heldout" if i < n_heldout else "train"
+        split_bucket(buckets[key], rng)
+
+
+def split_bucket(bucket: list[dict], rng: random.Random) -> None:
+    """A random HELDOUT_FRACTION of the bucket is held out, the rest trains (sets row["split"])."""
+    rng.shuffle(bucket)
+    n_heldout = round(len(bucket) * HELDOUT_FRACTION)
+    for i, row in enumerate(bucket):
+        row["split"] = "heldout" if i < n_heldout else "train"
 
 
 def build(bigbench_sdist: Path) -> list[dict]:
