@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from validators.kb import Entity, KnowledgeBase
+from validators.layout import labelled_lines_to_sentences, tables_to_sentences
 from validators.normalize import normalize_name, normalize_value, singular, strip_accents
 from validators.numbers import WORD_VALUES, Quantity, find_quantities
 
@@ -100,8 +101,8 @@ ANAPHOR_RE = re.compile(r"^(?:it|its|it's|they|their|there|here|this|that|these|
                         r"(?:\s+(?:country|nation|state|kingdom|republic|island|islands|archipelago|element|metal|"
                         r"gas|city-state|land|place|territory|one))?(?:['’]s)?$", re.IGNORECASE)
 _LEADING_FILLER = re.compile(
-    r"^\s*(?:(?:sure|yes|yeah|certainly|of course|absolutely|great question|good question|well|okay|ok|"
-    r"indeed|correct|right|actually|in fact|fun fact|note|answer|today|currently|also|additionally|"
+    r"^\s*(?:(?:sure|yes|yeah|yep|nope|nah|certainly|of course|absolutely|great question|good question|well|okay|ok|"
+    r"indeed|correct|right|actually|in fact|fun fact|note|answer|today|currently|now|still|also|additionally|"
     r"furthermore|moreover|however|overall|in summary|interestingly|notably|so|and|but)\b[\s,!:.-]*)+",
     re.IGNORECASE)
 
@@ -248,6 +249,9 @@ class ClaimExtractor:
                 owners.setdefault(normalize_name(fact.value), []).append(entity)
         self.demonyms = Gazetteer({name: found[0] for name, found in owners.items() if len(found) == 1})
         self.symbols = {value for spelling, values in kb.value_spellings("symbol").items() for value in values}
+        # ISO codes ("all" is the lek's ALL, "cup" Cuba's CUP) count only when written in capitals.
+        self.currency_codes = {spelling for spelling, values in kb.value_spellings("currency").items()
+                               if len(spelling) == 3 and all(normalize_value(v) != spelling for v in values)}
         # Currency words that are also everyday words ("real", "won", "mark") count only with "currency".
         self.risky_currency_words = {w for w in kb.value_spellings("currency") if len(w.split()) == 1 and
                                      w in {"real", "won", "mark", "sol", "rand", "dong", "kip", "lev", "leu", "pula",
@@ -269,19 +273,81 @@ class ClaimExtractor:
         if question:
             self._read_question(question, context)
         answer_to = 0  # the sentence that may answer the question bare ("Paris.")
+        if "|" in text:
+            text = tables_to_sentences(text)
+        if ":" in text or "=" in text:
+            text = labelled_lines_to_sentences(text)
         for index, sentence in enumerate(split_sentences(text)):
             if sentence.rstrip().endswith("?") and any(cue.search(sentence) for cue in CUES.values()):
                 # The answer echoes a question and answers it: "The capital of Switzerland? That would be Bern."
                 self._read_question(sentence, context)
                 answer_to = index + 1
                 continue
+            if self._read_record(sentence, context):
+                continue
             claims_before = len(context.claims)
             for clause in split_clauses(sentence):
                 self._read_clause(clause, context)
-            if index == answer_to and len(context.claims) == claims_before and context.question_relation and \
-                    not CUES[context.question_relation].search(sentence):
-                self._read_bare_answer(sentence, context)
+            relation = context.question_relation
+            cue = CUES.get(relation, _REGION_CUE)
+            if index == answer_to and relation and not any(c.relation == relation for c in context.claims[claims_before:]):
+                # The value may lead the sentence, before an aside: "Asia - it's landlocked ...", "Roughly 390,000 -
+                # one of the least populous ...", "South America, between Argentina and Brazil; ..."
+                before = len(context.claims)
+                if not cue.search(sentence):
+                    self._read_bare_answer(sentence, context)
+                lead = _LEAD_BREAK.split(sentence, maxsplit=1)[0]
+                if len(context.claims) == before and lead != sentence and not cue.search(lead):
+                    self._read_bare_answer(lead, context)
         return context.claims
+
+    def _read_record(self, sentence: str, context: _Context) -> bool:
+        """A terse element record, every cell typed: "Silver - Ag, number 47", "sulfur = S, 16", "Si | 14 |
+        28.085", "Ca, 20, 40.08". A symbol cell is the symbol, a whole number the atomic number, a decimal the
+        atomic mass; the element is the one the record names, else the question's. Reads it (True) or leaves it."""
+        cells = [c.strip() for c in _RECORD_SPLIT.split(_LEADING_FILLER.sub("", sentence).strip().rstrip(".!"))]
+        if len(cells) < 2 or len(cells) > 6 or any(not c for c in cells):
+            return False
+        named: list[Entity] = []
+        symbols: list[str] = []
+        values: list[tuple[str, str]] = []  # (relation, value text)
+        for cell in cells:
+            entity = self.kb.resolve(cell) if not cell.isdigit() else None
+            number = _RECORD_NUMBER.fullmatch(cell)
+            symbol = _RECORD_SYMBOL.fullmatch(cell)
+            if symbol and symbol.group(1) in self.symbols and (symbol.group(1) != cell or entity is None
+                                                               or entity.kind == "element"):
+                symbols.append(symbol.group(1))
+            elif entity is not None and entity.kind == "element" and cell[0].isalpha() and len(cell) > 2:
+                named.append(entity)
+            elif number:
+                values.append(("atomic_mass" if "." in number.group("value") else "atomic_number", number.group("value")))
+            else:
+                return False
+        if len(set(named)) > 1 or not (values or symbols):
+            return False
+        question = context.question_subject
+        if named:
+            subject = named[0]
+        elif question is not None and question.entity is not None and question.entity.kind == "element":
+            subject = question.entity
+        elif len(symbols) == 1 and values:
+            subject, symbols = self.kb.resolve(symbols[0]), []  # the record names its element by the symbol
+        else:
+            return False
+        if subject is None:
+            return False
+        values += [("symbol", symbol) for symbol in symbols]
+        if not values:
+            return False
+        before = len(context.claims)
+        for relation, value in values:
+            self._read_clause(f"The {_RELATION_NOUNS[relation]} of {subject.name} is {value}.", context)
+        for claim in context.claims[before:]:
+            claim.text = sentence.strip()
+        context.topic = Subject(subject.name, subject)
+        context.remember(context.topic)
+        return True
 
     # --- question --------------------------------------------------------------------------------
     def _read_question(self, question: str, context: _Context) -> None:
@@ -298,6 +364,8 @@ class ClaimExtractor:
                 break
         else:
             context.question_subject = clause.first_subject_mention()
+            if _REGION_QUESTION.search(question):  # "Which continent is Mongolia in?", "Where's Uruguay?"
+                context.question_relation = "region"
         context.topic = context.question_subject
         context.remember(context.question_subject)
 
@@ -352,6 +420,8 @@ class ClaimExtractor:
             subject = candidate.subject
             if subject is None and grammatical is not None and not _overlaps(clause.subject_span, candidate.value_span):
                 subject = grammatical if clause.head_fits(candidate.relation) else Subject(clause.head_phrase, None)
+                if candidate.relation in NUMERIC_RELATIONS and clause.coordinated_subjects():
+                    subject = Subject(clause.head_phrase, None)  # "India and China have 2.8 billion people": a sum
             if subject is None and verb_led:
                 subject = context.topic  # the previous clause's subject, even an unknown one ("Paris ... and has")
             if subject is None:
@@ -360,10 +430,20 @@ class ClaimExtractor:
                 subject = self._topic(clause, context)
             self._emit(clause, candidate, subject, context)
             emitted.append(subject)
+            if subject is grammatical and candidate.subject is None and candidate.relation in _SHARED_RELATIONS:
+                # "Norway, Sweden and Finland all use the euro": the predicate holds for each coordinated subject
+                for other in clause.coordinated_subjects():
+                    if other.entity != subject.entity:
+                        self._emit(clause, candidate, other, context)
         # What "it" means next: the clause's own subject; "The capital of X is Y. It ..." means Y.
         if clause.starts_with_capital_of and candidates:
             capital = next((c for c in candidates if c.relation == "capital"), None)
             context.topic = Subject(capital.value, self.kb.resolve(capital.value)) if capital else context.topic
+        elif grammatical is not None and candidates and any(
+                _overlaps(clause.subject_span, c.value_span) for c in candidates) and emitted and emitted[0] is not None:
+            # "Santiago is its capital and it has ...": "it" is still the country the capital belongs to
+            owner = next(s for c, s in zip(candidates, emitted) if _overlaps(clause.subject_span, c.value_span))
+            context.topic = owner if owner is not None and owner.entity is not None else grammatical
         elif grammatical is not None:
             context.topic = grammatical
             context.remember(grammatical)
@@ -501,6 +581,13 @@ class ClaimExtractor:
             position = subject_end
         link = re.match(rf"\s*,?\s*(?:{_COPULA})\s+(?:(?:actually|officially|also|called|named|the city of|in fact)\s+)*"
                         r"|\s*,\s*|\s+(?=[A-Z])|\s*\(", clause.text[position:])
+        if not link and not slot:
+            # "the capital's Montevideo": a contracted "is", kept only for a name the KB knows as a capital
+            # ("the capital's Old Town" is a possessive)
+            contracted = re.match(r"['’]s\s+", clause.text[position:])
+            value = clause.value_name_at(position + contracted.end(), "capital") if contracted else None
+            known = value and self.values["capital"].phrases.get(normalize_value(value[2]))
+            return value if known and re.match(r"\s*(?:[.,;!)]|$)", clause.text[value[1]:]) else None
         if not link:
             return None
         value = clause.value_name_at(position + link.end(), "capital")
@@ -515,7 +602,7 @@ class ClaimExtractor:
         link = re.search(r"(?:\s*,)?\s+(?:is|was|remains|has been|serves as|became|acts as|functions as|as)\s+"
                          r"(?:also\s+|both\s+|now\s+|still\s+)?(?:the|its|their|a|an|[\w'’.\- ]+['’]s)?\s*"
                          r"(?:(?:national|official|political|administrative|largest|main|de facto|constitutional|"
-                         r"legislative|judicial|executive|federal|current|and|city|seat|[a-z]+)\s+){0,3}$", before)
+                         r"legislative|judicial|executive|federal|current|and|city|seat|[a-z]+|[A-Z][a-z]+)\s+){0,3}$", before)
         if not link:  # appositive: "Tunis, the capital of Tunisia, ..."
             link = re.search(r"\s*,\s+(?:the|its|[\w'’.\- ]+['’]s)\s+(?:[a-z]+\s+){0,2}$", before)
         if not link:
@@ -533,6 +620,9 @@ class ClaimExtractor:
             if relation == "currency" and normalize_value(mention.text) in self.risky_currency_words and not (
                     strong_cue or mention.text[0].isupper() and re.search(r"\bthe\s+$", clause.text[:mention.start])
                     or _PAID_WITH.search(clause.text[:mention.start])):
+                continue
+            if relation == "currency" and (mention.text.islower() or mention.text.istitle()) and \
+                    normalize_value(mention.text) in self.currency_codes:
                 continue
             if relation == "language" and _used_as_adjective(clause.text, mention.end):
                 continue
@@ -590,7 +680,7 @@ class ClaimExtractor:
         for mention in self.values["region"].find(clause.tokens, clause.text):
             before = clause.text[:mention.start]
             located = re.search(
-                rf"(?:\b(?P<verb>is|are|lies|sits|located|situated|found|lying|positioned|belongs to)\b"
+                rf"(?:(?P<verb>\b(?:is|are|lies|sits|located|situated|found|lying|positioned|belongs to)|(?<=\bit)['’]s)\b"
                 rf"(?:\s+(?:entirely|mostly|mainly|partly|partially|primarily|largely|also|both|wholly|geographically))?"
                 rf"(?:\s+(?:in|within|on|to)|(?<!is)(?<!are)[^.;:!?]{{0,40}}?,\s+(?:in|within))"
                 rf"|\bpart of|\bcontinent of|\b{_PLACE_NOUN}\s+(?:in|of|within))\s+(?:the\s+)?"
@@ -654,6 +744,15 @@ class ClaimExtractor:
 # ---------------------------------------------------------------------------------------------------
 # One clause, with what every reader needs precomputed
 # ---------------------------------------------------------------------------------------------------
+# An anaphor in a subject slot; "the" may have been read by the slot's prefix ("live in the country").
+_SLOT_ANAPHOR = re.compile(r"(?:it|(?:this|the) (?:country|nation|element|metal)|(?<=the )(?:country|nation|element|metal)|"
+                           r"there)\b", re.IGNORECASE)
+_REGION_QUESTION = re.compile(r"\b(?:which|what)\s+(?:continent|region|part of the world)\b|\bwhere(?:['’]s|\s+is|\s+are)\b",
+                              re.IGNORECASE)
+_REGION_CUE = re.compile(r"\b(?:continent|region|located|lies|situated)\b", re.IGNORECASE)
+_SHARED_RELATIONS = ("currency", "language", "region")  # not numbers: "A and B have 3 million people" is a sum
+
+
 class _Clause:
     def __init__(self, text: str, extractor: ClaimExtractor, bare_answer: bool = False):
         self.text = text
@@ -679,6 +778,9 @@ class _Clause:
         if re.match(r"\s+[A-Z][a-z]", after) and not re.match(rf"\s+(?:{_VERB}|and|or|In|On)\b", after):
             return False
         previous = re.search(r"([A-Z][\w'’\-]*)\s+$", before)
+        if previous and re.fullmatch(r"(?:North|South|East|West|Central|Latin|Northern|Southern|Eastern|Western)(?:ern)?",
+                                     previous.group(1)):
+            return False  # "South America" at the start of a sentence is no mention of "America"
         return not (previous and previous.group(1) not in ("The", "In", "For", "Of", "And", "With", "About", "Both")
                     and previous.start() > 0)
 
@@ -688,7 +790,7 @@ class _Clause:
         if mention is not None:
             return Subject(mention.text, mention.payload)
         rest = self.text[position:]
-        anaphor = re.match(r"(?:it|(?:this|the) (?:country|nation|element|metal)|there)\b", rest, re.IGNORECASE)
+        anaphor = _SLOT_ANAPHOR.match(self.text, position)
         if anaphor:
             return context.anaphor(anaphor.group())
         chunk = _PROPER_CHUNK.match(rest)
@@ -733,6 +835,8 @@ class _Clause:
         noun = head.group(1) or head.group(2)
         if re.search(r"\b(?:people|citizens|inhabitants|residents|population|locals|nationals)\s*$", self.head_phrase, re.I):
             return True  # "South Korea's 52 million citizens use the won": the people stand for the country
+        if re.match(r"(?:people|citizens|inhabitants|residents|locals|nationals|folks?)\s+(?:in|of|from)\b", noun.strip(), re.I):
+            return True  # "People in Peru speak ...": the people stand for the country
         if re.fullmatch(r"(?:country|nation|state|kingdom|republic|island|element|chemical element)", noun.strip(), re.I):
             return True  # "the country of Japan" is Japan
         return bool(CUES[relation].search(noun)) if relation in CUES else True
@@ -746,6 +850,25 @@ class _Clause:
             if candidate.relation in self.extractor.kb.relations_of(entity):
                 return Subject(mention.text, entity)
         return None
+
+    def coordinated_subjects(self) -> list[Subject]:
+        """The KB entities of a subject that is nothing but a coordination: "Both Norway and Denmark",
+        "Norway, Sweden and Finland (all)"; [] for any other subject."""
+        start, end = self.subject_span
+        head_end = VERB_RE.search(self.text)
+        if head_end is None:
+            return []
+        head = self.text[:head_end.start()]
+        mentions = [m for m in self.subject_mentions if m.end <= head_end.start()]
+        if len(mentions) < 2:
+            return []
+        rest = head
+        for mention in reversed(mentions):
+            rest = rest[:mention.start] + "\0" + rest[mention.end:]
+        if not re.fullmatch(r"\s*(?:both\s+|the\s+)?\0(?:\s*(?:,|,?\s*and|&)\s*(?:the\s+)?\0)+\s*(?:all|both|each)?\s*",
+                            _LEADING_FILLER.sub("", rest), re.IGNORECASE):
+            return []
+        return [Subject(m.text, m.payload) for m in mentions]
 
     def first_subject_mention(self) -> Subject | None:
         return Subject(self.subject_mentions[0].text, self.subject_mentions[0].payload) if self.subject_mentions else None
@@ -871,6 +994,13 @@ _SPELLED_AFTER_CUE = re.compile(
 # ... or right before one: "Twelve is the atomic number of magnesium", "at number eighty on the periodic table".
 _RELATION_NOUNS = {"capital": "capital", "currency": "currency", "population": "population", "language": "language",
                    "area": "area", "symbol": "symbol", "atomic_number": "atomic number", "atomic_mass": "atomic mass"}
+# Cells of a terse record and what a cell may hold ("number 47", "Z=16", "28.085 u", "symbol Ag").
+_RECORD_SPLIT = re.compile(r"\s*[|,;=]\s*|\s+[-–—]\s+|\s*:\s+")
+_RECORD_NUMBER = re.compile(r"(?:(?:atomic\s+)?(?:number|no\.?|z|mass|weight)\s*[:=]?\s*)?(?P<value>\d{1,3}(?:\.\d+)?)"
+                            r"(?:\s*(?:u|amu|g/mol))?", re.IGNORECASE)
+_RECORD_SYMBOL = re.compile(r"(?:(?:chemical\s+)?symbol\s*[:=]?\s*)?([A-Z][a-z]?)")
+# Where a bare answer's value ends and an aside begins.
+_LEAD_BREAK = re.compile(r"\s+[-–—]\s+|\s*(?:[;:(]|,(?!\d))\s*")
 _ELIDED_OWNER = re.compile(r"\s*(?P<owner>[A-Z][\w.'’\- ]*?)['’]s\s+(?:is|are|was|has been)\b")
 _CUE_AFTER_NUMBER = re.compile(
     r"\s+(?:on|in) the periodic table|,?\s+(?:is|was)\s+(?:the|its|[\w'’.\- ]{1,30}?['’]s?)\s+"
@@ -915,14 +1045,21 @@ def _unit_of(relation: str) -> str | None:
 _ABBREVIATION_END = re.compile(r"(?:\b(?:[A-Z]\.){1,3}|\b(?:St|Mt|Ft|Dr|Mr|Mrs|Ms|approx|ca|vs|No|e\.g|i\.e|etc|"
                                r"Jr|Sr|Inc|Co|Ltd))$")
 _SENTENCE_END = re.compile(r"[.!?]+[\"”')\]]*\s+|\n+|\s+[-*•]\s+(?=[A-Z])")
+# "Name - Name" followed by a comma, "and" or the end: a pair in an inline list, not a bullet.
+_NAME_WORDS = r"[A-Z][\w'.]*(?:\s+[A-Z][\w'.]*){0,2}"
+_DASH_PAIR = re.compile(rf"(?:^|(?<=[,:;]\s)|(?<=\band\s)){_NAME_WORDS}\s+[-–]\s+{_NAME_WORDS}(?=\s*(?:[,;.]|$|\band\b))",
+                        re.MULTILINE)
 _MARKDOWN = re.compile(r"\*\*|__|`|^#+\s*|^\s*(?:[-*•]|\d+[.)])\s+", re.MULTILINE)
 
 
 def split_sentences(text: str) -> list[str]:
     text = _MARKDOWN.sub("", text.replace("’", "'").replace("“", '"').replace("”", '"'))
     sentences, start = [], 0
+    paired = [m.span() for m in _DASH_PAIR.finditer(text)] if " - " in text or "–" in text else []
     for match in _SENTENCE_END.finditer(text):
         piece = text[start:match.start()]
+        if paired and "\n" not in match.group() and any(a <= match.start() < b for a, b in paired):
+            continue  # "Peru - Lima, Chile - Santiago", "Silver - Ag, number 47": pairs, not bullets
         if match.group().startswith(".") and _ABBREVIATION_END.search(piece) and "\n" not in match.group():
             continue
         if match.group().startswith(".") and re.search(r"\d$", piece) and re.match(r"\d", text[match.end():]):

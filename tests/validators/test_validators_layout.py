@@ -1,0 +1,64 @@
+"""Tables and labelled lines rewritten as sentences (validators.layout), and the shapes of the independent
+dev set (dev_v3) read end to end: records, fragments, coordinated subjects, comparisons."""
+
+import pytest
+
+from validators.layout import header_relation, labelled_lines_to_sentences, tables_to_sentences
+
+
+def test_markdown_table_with_relation_header_becomes_one_sentence_per_cell():
+    text = "| Country | Currency |\n|---|---|\n| Japan | yen |\n| India | rupee |"
+    assert tables_to_sentences(text).split("\n") == ["The currency of Japan is the yen.",
+                                                     "The currency of India is the rupee."]
+
+
+def test_table_without_relation_header_is_left_as_rows():
+    assert tables_to_sentences("Si | 14 | 28.085") == "Si | 14 | 28.085"
+    assert tables_to_sentences("| Name | Age |\n| Ann | 4 |") == "Name | Age\nAnn | 4"
+
+
+@pytest.mark.parametrize("cell, relation", [("Capital city", "capital"), ("Atomic number", "atomic_number"),
+                                            ("**Continent**", "region"), ("Area (km²)", "area"), ("Name", None)])
+def test_header_relation(cell, relation):
+    assert header_relation(cell) == relation
+
+
+def test_labelled_lines_need_two_relation_labels():
+    text = "**Capital:** Nairobi\n**Continent:** Africa"
+    assert labelled_lines_to_sentences(text) == "Its capital is Nairobi.\nIt is in Africa."
+    assert labelled_lines_to_sentences("Note: Paris is lovely.") == "Note: Paris is lovely."
+
+
+@pytest.mark.parametrize("question, answer, verdict", [
+    (None, "Country | Capital\nNorway | Oslo\nPeru | Lima", "supported"),
+    (None, "Country | Capital\nNorway | Oslo\nSwitzerland | Zurich", "contradicted"),
+    (None, "| Element | Symbol |\n|---|---|\n| Silver | Ag |\n| Tin | Ti |", "contradicted"),
+    ("give me silicon's basics", "Si | 14 | 28.085", "supported"),
+    ("give me silicon's basics", "Si | 41 | 28.085", "contradicted"),
+    ("symbol and number for silver?", "Silver - Ag, number 47.", "supported"),
+    ("sulfur?", "sulfur = S, 16", "supported"),
+    (None, "The capitals are: Peru - Lima, Chile - Valparaíso, Colombia - Bogotá.", "contradicted"),
+    ("Which continent is Mongolia in?", "Asia - it's landlocked between Russia and China.", "supported"),
+    ("Which continent is Peru in?", "Europe - it borders Chile.", "contradicted"),
+    ("How many people live in Iceland?", "Roughly 390,000 - one of the least populous countries.", "supported"),
+    ("Where's Uruguay?", "South America; the capital's Montevideo.", "supported"),
+    ("Where's Uruguay?", "It's in Central Asia, next to Uzbekistan.", "contradicted"),
+    ("Is Sydney the capital of Australia?", "Nope, it's Canberra. Sydney is just the largest city.", "supported"),
+    (None, "Vienna is the Swiss capital.", "contradicted"),
+    (None, "People in Brazil speak Vietnamese.", "contradicted"),
+    (None, "Norway, Sweden and Finland all use the euro.", "contradicted"),
+    (None, "France and Germany both use the euro.", "supported"),
+    (None, "Chile is long and thin; Santiago is its capital and it has roughly 19 million people.", "supported"),
+])
+def test_layout_and_fragment_shapes(checker, question, answer, verdict):
+    assert checker.check(answer, question).verdict == verdict
+
+
+@pytest.mark.parametrize("answer", [
+    "India and China have about 2.8 billion people combined.",  # a sum, not each one's population
+    "Norway, Sweden and Finland all share a long coastline.",  # "all" is no currency code (ALL, the lek)
+    "The capital's Old Town is lovely.",  # a possessive, not "the capital is Old Town"
+    "Nigeria, with about 220 million people, has far more people than Ghana, which has about 34 million.",
+])
+def test_true_or_unreadable_statements_are_never_contradicted(checker, answer):
+    assert checker.check(answer, "Tell me about Prague").verdict != "contradicted"

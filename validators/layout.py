@@ -1,0 +1,103 @@
+"""Answers laid out as tables or labelled lines -> plain sentences the claim reader understands.
+
+    tables_to_sentences("| Country | Capital |\\n|---|---|\\n| Japan | Tokyo |")
+        -> "The capital of Japan is Tokyo."
+    labelled_lines_to_sentences("**Capital:** Nairobi\\n**Continent:** Africa")
+        -> "Its capital is Nairobi.\\nIt is in Africa."
+
+Pure text in, text out (no KB). A table is two or more consecutive lines holding `|` (a Markdown table, or
+"Country | Capital" rows as text); its first row is a header when a cell names a relation ("Capital",
+"Atomic number", "Currency"...), and each later row then states one claim per relation column about the
+row's first cell. Tables without such a header are left as they are (cells joined by " | "), to be read as
+records by the extractor. A labelled line is "Label: value" (bold or not, bulleted or not) whose label names
+a relation; it becomes a sentence about the running topic ("Its ..."). Method: column/label nouns matched
+by the regexes below, nothing learned."""
+
+from __future__ import annotations
+
+import re
+
+# Header or label text -> relation. Anchored: a cell must be just the noun (with an optional unit in brackets).
+_HEADERS = [
+    ("capital", r"capital(?: city)?"),
+    ("currency", r"currenc(?:y|ies)|money"),
+    ("language", r"(?:official |main )?languages?"),
+    ("region", r"continent|region|location"),
+    ("population", r"population|people|inhabitants|pop\.?"),
+    ("area", r"(?:land |total )?area|size"),
+    ("symbol", r"(?:chemical )?symbol"),
+    ("atomic_number", r"atomic (?:number|no\.?)|number|no\.?|z|protons"),
+    ("atomic_mass", r"atomic (?:mass|weight)|mass|weight|molar mass"),
+]
+_HEADER_RES = [(relation, re.compile(rf"(?:{pattern})(?:\s*[(\[][^)\]]*[)\]])?", re.IGNORECASE))
+               for relation, pattern in _HEADERS]
+# How each relation is stated about a named subject, and about the running topic ("it").
+_NAMED = {"capital": "The capital of {s} is {v}.", "currency": "The currency of {s} is the {v}.",
+          "language": "The official language of {s} is {v}.", "region": "{s} is in {v}.",
+          "population": "The population of {s} is {v}.", "area": "The area of {s} is {v}.",
+          "symbol": "The symbol of {s} is {v}.", "atomic_number": "The atomic number of {s} is {v}.",
+          "atomic_mass": "The atomic mass of {s} is {v}."}
+_TOPIC = {"capital": "Its capital is {v}.", "currency": "Its currency is the {v}.",
+          "language": "Its official language is {v}.", "region": "It is in {v}.",
+          "population": "Its population is {v}.", "area": "Its area is {v}.", "symbol": "Its symbol is {v}.",
+          "atomic_number": "Its atomic number is {v}.", "atomic_mass": "Its atomic mass is {v}."}
+_SEPARATOR_ROW = re.compile(r"^[\s|:\-–—+=]*$")
+_DECORATION = re.compile(r"\*\*|__|`")
+_LABELLED = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)?(?P<label>[A-Za-z][A-Za-z .()\[\]²]{0,30}?)\s*[:=]\s*(?P<value>\S.*?)\s*$")
+
+
+def header_relation(cell: str) -> str | None:
+    """The relation a table header or line label names ("Capital city" -> "capital"), or None."""
+    cell = _DECORATION.sub("", cell).strip()
+    return next((relation for relation, pattern in _HEADER_RES if pattern.fullmatch(cell)), None)
+
+
+def _cells(line: str) -> list[str]:
+    line = _DECORATION.sub("", line).strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|"):
+        line = line[:-1]
+    return [cell.strip() for cell in line.split("|")]
+
+
+def tables_to_sentences(text: str) -> str:
+    """Replaces each table with a header naming relations by one sentence per (row, relation column).
+    Rows of a headerless table stay, one line each with cells joined by " | "."""
+    lines = text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        if "|" not in lines[index]:
+            out.append(lines[index])
+            index += 1
+            continue
+        block = []
+        while index < len(lines) and "|" in lines[index]:
+            block.append(lines[index])
+            index += 1
+        rows = [_cells(line) for line in block if not _SEPARATOR_ROW.match(line)]
+        relations = [header_relation(cell) for cell in rows[0]] if rows else []
+        if len(rows) < 2 or not any(relations[1:]):
+            out += [" | ".join(row) for row in rows]
+            continue
+        for row in rows[1:]:
+            subject = row[0]
+            sentences = [_NAMED[relation].format(s=subject, v=value) for relation, value in zip(relations[1:], row[1:])
+                         if relation and value and subject]
+            out.append(" ".join(sentences))
+    return "\n".join(out)
+
+
+def labelled_lines_to_sentences(text: str) -> str:
+    """"Capital: Nairobi" (one per line, bold, bulleted) -> "Its capital is Nairobi."; other lines unchanged.
+    Needs two or more labelled lines naming relations, so a lone "Note: ..." is never rewritten."""
+    lines = text.split("\n")
+    rewritten = []
+    for line in lines:
+        match = _LABELLED.match(_DECORATION.sub("", line))
+        relation = header_relation(match.group("label")) if match else None
+        rewritten.append(_TOPIC[relation].format(v=match.group("value").rstrip(".")) if relation else None)
+    if sum(r is not None for r in rewritten) < 2:
+        return text
+    return "\n".join(new if new is not None else old for old, new in zip(lines, rewritten))
