@@ -53,6 +53,7 @@ _LIGHT = frozenset({"a", "an", "the", "do", "does", "did", "can", "could", "woul
 # something different (request verbs such as "tell" / "give" are not in it).
 _CLOSED_CLASS = frozenset(
     """what which who whom whose when where why how of to in on at by for with from into onto about as and or
+    against without within toward towards over under above below through during since until via per
     but if then so i me my mine we us our you your he him his she her it its they them their this that these
     those there here""".split()
 )
@@ -112,14 +113,30 @@ def _senses(word: str) -> frozenset[int]:
     return frozenset(out)
 
 
+def _vowel_swap(a: str, b: str) -> bool:
+    """Same length, differing in exactly one letter, a vowel for a vowel."""
+    differing = [(x, y) for x, y in zip(a, b) if x != y]
+    return len(a) == len(b) and len(differing) == 1 and all(c in "aeiou" for c in differing[0])
+
+
+@lru_cache(maxsize=65536)
+def known_word(word: str) -> bool:
+    """The word or a stem it may inflect from is a WordNet 3.0 lemma."""
+    senses, _ = _synonym_table()
+    return any(form in senses for form in base_forms(word))
+
+
 def equivalent(a: str, b: str) -> bool:
     """Equal, a typo, one stem, or near-synonyms (a shared frequent WordNet sense)."""
     if a == b:
         return True
     if a.isdigit() or b.isdigit():
         return False
-    if base_forms(a) & base_forms(b) or is_typo_of(a, b):
+    if base_forms(a) & base_forms(b):
         return True
+    if is_typo_of(a, b) and (not (known_word(a) and known_word(b)) or _vowel_swap(a, b)):
+        return True  # a slip makes a non-word, or swaps a vowel of a sound-alike ("capitol" / "capital");
+        # two dictionary words otherwise apart are a minimal pair ("hyperthyroidism" / "hypothyroidism")
     short, long = sorted((a, b), key=len)
     if len(short) >= 5 and long.startswith(short) and len(long) - len(short) <= 3:  # "discover"/"discoverer"
         return True
@@ -233,15 +250,63 @@ def _function_words_differ(x: str, y: str) -> bool:
     return not any(x in group and y in group for group in _INTERCHANGEABLE)
 
 
+# Question words that each ask for a different kind of answer (a person, a time, a place, a reason,
+# a manner). "what" / "which" take a noun that can ask for any of them ("what year", "which painter",
+# "what makes ...") and never fire.
+_SPECIFIC_WH = {"who": "who", "whom": "who", "whose": "whose", "when": "when", "where": "where", "why": "why"}
+# After "how", these words open a request or a manner question ("how do I", "how to", "how was X made");
+# any other word is a degree ("how fast", "how far", "how long").
+_HOW_NOT_DEGREE = _LIGHT | _CLOSED_CLASS | {"am", "has", "have", "had", "might", "must", "shall", "we"}
+# "how much" / "how many" take a noun ("how much time" / "how long"): a quantity of anything.
+_QUANTIFIERS = frozenset({"much", "many"})
+
+
+def _question_word(text_words: list[str]) -> str | None:
+    """The first question word of a text: "who", "when", ..., "how" (manner), "how fast" (a degree),
+    or "open" ("what", "which", "how much"); None when there is none."""
+    for i, word in enumerate(text_words):
+        if word in _SPECIFIC_WH:
+            return _SPECIFIC_WH[word]
+        if word in ("what", "which"):
+            return "open"
+        if word == "how":
+            following = text_words[i + 1] if i + 1 < len(text_words) else ""
+            if following == "come":
+                return "why"  # "how come" asks for a reason
+            if following in _QUANTIFIERS:
+                return "open"
+            return "how" if following in _HOW_NOT_DEGREE or not following else "how " + following
+    return None
+
+
+def question_word_differs(stored: str, probe: str) -> bool:
+    """The two questions ask for different kinds of answer: "Who invented X?" / "When was X invented?",
+    "Who discovered X?" / "How was X discovered?", "How fast can X run?" / "How far can X run?".
+    Only the first question word of each text is read (a later "when" opens a clause: "what should I
+    do when ..."); "what" / "which" / "how much" can ask for anything and never fire."""
+    a, b = _question_word(words(stored)), _question_word(words(probe))
+    if a is None or b is None or a == b or "open" in (a, b):
+        return False
+    if a.startswith("how ") and b.startswith("how "):
+        return not equivalent(a[4:], b[4:])
+    if a.startswith("how ") or b.startswith("how "):
+        return False  # "how long" / "when", "how old" / "what age": a degree may ask for a time or a number
+    return True
+
+
 def alignment_reason(stored: str, probe: str) -> str | None:
-    """"swap", "substitution" or None (no rule tells the texts apart). Never raises on text input."""
+    """"swap", "substitution", "question" or None (no rule tells the texts apart). Never raises on text input."""
+    if question_word_differs(stored, probe):
+        return "question"
     if swapped(stored, probe):
         return "swap"
     if function_word_substitution(stored, probe):
         return "substitution"
     alignment = align(stored, probe)
     n_a, n_b = len(alignment.only_stored), len(alignment.only_probe)
-    if n_a and n_b and n_a + n_b <= MAX_SUBSTITUTED and alignment.shared >= 1:
+    # One word for one with nothing else to pair ("What is a stalactite?" / "What is a stalagmite?") is a
+    # minimal pair too, provided the frame agrees.
+    if n_a and n_b and n_a + n_b <= MAX_SUBSTITUTED and (alignment.shared >= 1 or n_a + n_b == 2):
         # A minimal pair: the rest of the two texts says the same, so the unpaired words are the request.
         frame_a, frame_b = _frame(words(stored), alignment.only_stored), _frame(words(probe), alignment.only_probe)
         if len(frame_a) == len(frame_b) and all(equivalent(x, y) for x, y in zip(frame_a, frame_b)):

@@ -1,7 +1,8 @@
 """Semantic cache evaluation on paraphrase / near-miss pairs, with sizes and Wilson 95 % intervals.
 
-    python -m cache.eval --set dev          # eval_pairs + dev_issue14_pairs + dev_v2_pairs (tune here)
-    python -m cache.eval --set dev-holdout  # dev_holdout*_pairs.jsonl (scored once each, after tuning)
+    python -m cache.eval --set dev          # eval_pairs + dev_issue14 + dev_v2 + dev_v3's tune part (tune here)
+    python -m cache.eval --set dev-holdout  # dev_holdout*_pairs.jsonl + dev_v3's holdout part (scored once each)
+    python -m cache.eval --set dev-v3-holdout  # dev_v3's holdout part alone (split by hash of the stored text)
     python -m cache.eval --set test         # cache/data/test_pairs.jsonl (written blind; never tune on it)
     python -m cache.eval --set PATH.jsonl [--show-errors]
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 from common.stats import wilson_interval
 
 import argparse
+import hashlib
 import json
 import math
 import sys
@@ -31,11 +33,16 @@ from cache.protocol import CacheQuery
 from cache.store import ResponseCacheStore
 
 DATA = Path(__file__).parent / "data"
+DEV_V3 = DATA / "dev_v3_pairs.jsonl"  # written by an independent writer who never saw the code
+DEV_V3_TUNE_SHARE = 65  # percent of dev_v3's stored texts in its tune part; the rest is held out
 SETS = {
-    "dev": [DATA / "eval_pairs.jsonl", DATA / "dev_issue14_pairs.jsonl", DATA / "dev_v2_pairs.jsonl"],
+    "dev": [DATA / "eval_pairs.jsonl", DATA / "dev_issue14_pairs.jsonl", DATA / "dev_v2_pairs.jsonl",
+            Path(f"{DEV_V3}#tune")],
     # Each written before the alignment rules were tuned further and scored once after (the first mid-way,
     # the second at the end): a check that the dev figures were not fitted to their own pairs.
-    "dev-holdout": [DATA / "dev_holdout_pairs.jsonl", DATA / "dev_holdout2_pairs.jsonl"],
+    # dev_v3's holdout part was scored once before the dev_v3 tuning and once after.
+    "dev-holdout": [DATA / "dev_holdout_pairs.jsonl", DATA / "dev_holdout2_pairs.jsonl", Path(f"{DEV_V3}#holdout")],
+    "dev-v3-holdout": [Path(f"{DEV_V3}#holdout")],
     "test": [DATA / "test_pairs.jsonl"],
     # Written blind after the issue-14 dev work froze (the first test set's miss kinds had informed that work).
     "test-v2": [DATA / "test_v2_pairs.jsonl"],
@@ -89,8 +96,30 @@ def proportion(successes: int, n: int) -> str:
     return f"{successes}/{n} = {rate:.1%} (95% CI {low:.1%}-{high:.1%})"
 
 
+def split_part(stored: str) -> str:
+    """"tune" or "holdout": a deterministic split on the stored text (SHA-256), so every pair of one stored
+    question lands in the same part and the split never depends on file order."""
+    bucket = int.from_bytes(hashlib.sha256(stored.encode("utf-8")).digest()[:4], "big") % 100
+    return "tune" if bucket < DEV_V3_TUNE_SHARE else "holdout"
+
+
+def _file_and_part(path: Path) -> tuple[Path, str | None]:
+    """"data.jsonl#tune" -> (data.jsonl, "tune"); a plain path -> (path, None)."""
+    name, _, part = str(path).partition("#")
+    return Path(name), part or None
+
+
 def load_pairs(paths: list[Path]) -> list[Pair]:
-    return [Pair(**json.loads(line)) for path in paths for line in path.read_text().splitlines() if line.strip()]
+    """The pairs of every file; a "#tune" / "#holdout" suffix keeps only that part of the file (split_part)."""
+    pairs = []
+    for path in paths:
+        file, part = _file_and_part(path)
+        for line in file.read_text().splitlines():
+            if line.strip():
+                pair = Pair(**json.loads(line))
+                if part is None or split_part(pair.stored) == part:
+                    pairs.append(pair)
+    return pairs
 
 
 def query(text: str) -> CacheQuery:
@@ -114,12 +143,12 @@ def run_pairs(pairs: list[Pair], embedder, config: CacheConfig) -> tuple[list[bo
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", default="dev", help="dev, dev-holdout, test, test-v2, or the path of a .jsonl file")
+    parser.add_argument("--set", default="dev", help="dev, dev-holdout, dev-v3-holdout, test, test-v2, or the path of a .jsonl file")
     parser.add_argument("--show-errors", action="store_true", help="list the pairs the cache gets wrong")
     args = parser.parse_args(argv)
 
     paths = SETS.get(args.set, [Path(args.set)])
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not _file_and_part(p)[0].exists()]
     if missing:
         if args.set == "test":
             print(f"TEST SET MISSING: {missing[0]} does not exist yet. It is to be written by someone who has not "

@@ -169,8 +169,12 @@ def _numbers(tokens: list[str]) -> list[str]:
                 value *= 1000
                 i += 1
             numbers.append(_canonical_number(value))
-        elif token in ("a", "an") and i + 1 < len(tokens) and _unit_at(tokens, i + 1):
+        elif token in ("a", "an", "one") and i + 1 < len(tokens) and _unit_at(tokens, i + 1):
             numbers.append("1")  # "in a cup" is "in one cup"
+        elif token == "one" and (i + 1 == len(tokens) or tokens[i + 1] in lexicon.STOPWORDS
+                                 or tokens[i + 1] in ("more", "please")):
+            pass  # a pronoun, not a count: "quick one please", "one more thing", "do I need one?"; before a
+            # noun ("one sentence") it stays a count
         elif token in lexicon.QUANTITY_WORDS:
             quantity_words.append(lexicon.QUANTITY_WORDS[token])
         elif token == "second" and not (i > 0 and (tokens[i - 1] in lexicon.SECOND_AS_UNIT_AFTER or _is_number(tokens[i - 1]))):

@@ -23,6 +23,7 @@ import numpy as np
 from cache.config import CacheConfig
 from cache.entry import BackendUnavailable, CacheEntry
 from cache.alignment import alignment_reason
+from cache.focus import expand_acronyms, request_focus
 from cache.guards import near_miss_reason
 from cache.keys import SemanticKey, exact_key, is_deterministic, max_tokens_of, semantic_key
 from cache.memory_backend import MemoryBackend
@@ -253,7 +254,11 @@ class ResponseCacheStore:
         try:
             if whitespace_only_difference(stored_text, probe_text):
                 return "whitespace"
-            reason = near_miss_reason(stored_text, probe_text) or alignment_reason(stored_text, probe_text)
+            # Guards and alignment read the pair with acronyms matched to their expansions and the probe cut to
+            # the clause carrying the stored request (cache/focus.py); the verifier reads the texts as sent.
+            stored_read, probe_read = expand_acronyms(stored_text, probe_text)
+            probe_read = request_focus(stored_read, probe_read)
+            reason = near_miss_reason(stored_read, probe_read) or alignment_reason(stored_read, probe_read)
             if reason is not None or not self.config.verifier_enabled:
                 return reason
             if self._verifier is None:

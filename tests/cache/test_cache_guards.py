@@ -120,3 +120,11 @@ def test_a_pole_word_against_none_is_left_to_the_alignment_rule():
     # "fall" is a season's verb here, not a decrease; the guard judges only two poles of one axis.
     assert near_miss_reason("Why do leaves fall from trees in autumn?", "Why do trees drop their leaves in autumn?") is None
     assert near_miss_reason("How do I enable 2FA?", "How do I disable 2FA?") == "antonym"
+
+
+def test_one_as_a_pronoun_is_not_a_count_but_before_a_noun_it_is():
+    from cache.guards import near_miss_reason as reason
+
+    assert reason("What is the formula for salt?", "Quick one please: what is the formula for salt?") != "number"
+    assert reason("Explain photosynthesis in one sentence.", "Explain photosynthesis in two sentences.") == "number"
+    assert reason("How many ml are in a cup?", "How many ml are in one cup?") is None

@@ -50,5 +50,12 @@ def test_wilson_interval():
 
 def test_eval_has_a_dev_holdout_apart_from_dev():
     dev, holdout = set(cache_eval.SETS["dev"]), set(cache_eval.SETS["dev-holdout"])
-    assert holdout and not dev & holdout and all(path.exists() for path in dev | holdout)
+    assert holdout and not dev & holdout and all(cache_eval._file_and_part(p)[0].exists() for p in dev | holdout)
     assert not any("test" in path.name for path in dev | holdout)
+
+
+def test_dev_v3_split_is_deterministic_and_disjoint():
+    tune = cache_eval.load_pairs([cache_eval.Path(f"{cache_eval.DEV_V3}#tune")])
+    holdout = cache_eval.load_pairs([cache_eval.Path(f"{cache_eval.DEV_V3}#holdout")])
+    assert tune and holdout and not {p.stored for p in tune} & {p.stored for p in holdout}
+    assert cache_eval.split_part("any text") == cache_eval.split_part("any text")
