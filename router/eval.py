@@ -14,6 +14,9 @@ Sets:
   test  router/data/test_prompts.jsonl, written after the design froze by someone who has not seen the
         code or the dev data; one JSON object a line: {"messages": [...]} or {"prompt": "..."},
         "label": "small" | "large", "kind": "clear" | "borderline". The figure to report.
+  dev-v3-train / dev-v3-holdout  the two hash-split parts of router/data/dev_v3_prompts.jsonl, written by
+        someone who never saw the code: the train part is in prompts.jsonl's train split, the holdout part
+        (about a third) is never trained or tuned on.
   PATH  a file in the test format.
 
 Prints accuracy (with Wilson 95 % intervals) overall and separately for clear-cut and borderline
@@ -131,6 +134,11 @@ def evaluate(kind: str, threshold: float | None, large_fraction: float | None, s
         requests = dev_requests()
         if [r.id for r in load_requests("heldout")] != router.weights.get("heldout_ids"):
             print(f"WARNING: the held-out split differs from the one the {kind!r} weights were calibrated on; retrain (python -m router.train)")
+    elif set_name in ("dev-v3-train", "dev-v3-holdout"):
+        from router.data.build_dataset import independent_rows
+
+        requests = [EvalRequest(r["messages"], r["label"], r["kind"], r["source"])
+                    for r in independent_rows(set_name.removeprefix("dev-v3-"))]
     else:
         path = {"test": TEST_PATH, "test-v2": TEST_V2_PATH, "dev-holdout": DEV_HOLDOUT_PATH}.get(set_name) or Path(set_name)
         if not path.exists():
@@ -217,7 +225,7 @@ def main() -> None:
     target.add_argument("--threshold", type=float, help=f"route large when score >= this (default {DEFAULT_THRESHOLD})")
     target.add_argument("--large-fraction", type=float, help="calibrate the threshold so this share of held-out requests goes large")
     parser.add_argument("--show-errors", type=int, default=0, help="print the N most confident mistakes")
-    parser.add_argument("--set", default="dev", help="dev (held-out split), dev-holdout (router/data/dev_holdout.jsonl), test (router/data/test_prompts.jsonl) or a path")
+    parser.add_argument("--set", default="dev", help="dev (held-out split), dev-holdout (router/data/dev_holdout.jsonl), dev-v3-train, dev-v3-holdout, test (router/data/test_prompts.jsonl) or a path")
     args = parser.parse_args()
     for kind in sorted(ROUTER_REGISTRY) if args.kind == "all" else [args.kind]:
         if evaluate(kind, args.threshold, args.large_fraction, args.show_errors, args.set) is None:

@@ -93,6 +93,7 @@ REWRITE = _words(
     "capitalize", "title case", "lowercase", "uppercase", "passive voice", "past tense", "say .{1,20} in",
 )
 CODE_REQUEST = _words(
+    "(?:cron|crontab|regex|regexp|sql|excel|spreadsheet|bash|shell|awk|sed|jq|css|xpath|git) (?:expression|formula|query|command|selector|one-liner|pattern|job|rule)s?",
     "write (?:a|an|the|some)? ?(?:\\w+ )?(?:function|script|program|class|method|module|query|regex|"
     "regular expression|test|tests|api|server|component|app|cli|dockerfile|makefile|workflow|bash|code)",
     "implement", "refactor", "debug", "fix (?:this|my|the) (?:code|bug|function|query|error)", "code review",
@@ -139,7 +140,7 @@ REASONING = _words(
     "(?:all|some|no) \\w+ are", "does it follow", "taller than", "older than", "swaps?", "who has",
 )
 MULTI_STEP = _words(
-    "first", "then", "next", "after that", "finally", "step \\d", "and then", "also", "additionally",
+    "first", "then", "next", "after that", "finally", "step \\d", "show (?:the |your |all )?(?:steps|working|work|calculations?)", "and then", "also", "additionally",
     "as well as", "followed by", "for each", "each of",
 )
 DOMAIN = {
@@ -182,7 +183,7 @@ LONG_OUTPUT = _words(
 SHORT_OUTPUT = _words(
     "briefly", "brief", "short", "quick(?:ly)?", "one (?:word|line|sentence)", "in a (?:word|sentence|few words)",
     "yes or no", "true or false", "just the (?:answer|number|name)", "tl;?dr", "in five words", "two sentences?",
-    "one-line", "one-sentence", "simple words", "roughly",
+    "one-line", "one-sentence", "simple words",  # not "roughly": it asks for an estimate, not a short answer
 )
 FORMAT = _words(
     "table", "json", "yaml", "csv", "markdown", "bullet(?:s| points?)?", "numbered list", "outline", "headings?",
@@ -210,6 +211,7 @@ URGENT_RISK = _words(
     "paracetamol", "acetaminophen", "aspirin", "benadryl", "nyquil", "melatonin", "alcohol", "wine", "beers?",
     "battery", "magnet", "coin", "mouthwash", "lamp oil", "grapes", "lily", "xylitol", "chocolate", "honey",
     "stomach pain", "chest", "racing", "killing me", "throwing up", "breastfeed\\w*", "spotting",
+    "breathing (?:really |very )?(?:slowly|slow|shallow|weird|funny|strangely|fast)", "won'?t stop", "can'?t stop",
 )
 # Someone the asker is responsible for, or the asker: with URGENT_RISK, a personal situation rather than a lookup.
 PERSON = _words(
@@ -225,7 +227,8 @@ SELF_HARM = _words(
 )
 # Fermi estimates: a number nobody looks up, built from several assumptions.
 FERMI = _words(
-    "estimate", "ballpark", "fermi", "how many .{1,40} (?:fit (?:in|into)|are there in|per (?:day|year)|in (?:the world|the us|a lifetime))",
+    # not "how many X are there in Y": that is mostly a unit conversion or a lookup
+    "estimate", "ballpark", "fermi", "how many .{1,40} (?:(?:would |could |can )?fit (?:in|into)|per (?:day|year)|in (?:the world|the us|a lifetime))",
     "back[- ]of[- ]the[- ]envelope", "order of magnitude",
 )
 # A request for a decision or advice rather than a fact.
@@ -266,6 +269,58 @@ TRIVIAL_ASK = _words(
     "what language", "which (?:day|room|date|time|city)", "who wrote (?:this|it|that)", "capitali[sz]e", "any typo",
     "a typo", "yes or no", "just the subject", "(?:what is|what's) the \\w+'s name", "name of the", "the title",
 )
+# Calculus, probability, proof: the answer is a derivation, however briefly it is asked for.
+HARD_MATH = _words(
+    "derivative", "differentiate", "integral", "integrate", "antiderivative", "limit of", "lim", "probability",
+    "without replacement", "with replacement", "expected value", "prove", "proof", "eigen\\w*", "solve for",
+    "determinant", "inverse of", "taylor", "series", "converge\\w*", "dy/dx", "d/dx", "moles?", "molar",
+    "stoichiometr\\w*", "half-life", "compound interest", "standard deviation", "odds of", "chance of",
+)
+# Date arithmetic: a weekday of a date, the days between dates, a date N days on.
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+DATE_MENTION = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+" + MONTH + r"|" + MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b|\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)", re.IGNORECASE)
+DATE_CALC = _words(
+    "day of the week", "what (?:day|date|weekday) (?:is|was|will|would)", "which (?:day|weekday)",
+    "days? (?:between|until|till|since|from|after|before|later|ago)", "weeks? (?:between|until|since|from|after|before|later|ago)",
+    "months? (?:between|until|since|from|after|before|later|ago)", "how (?:many|long) .{0,25}(?:days|weeks|months)",
+)
+DAYS_OFFSET = re.compile(r"\b\d[\d,]*\s+(?:days|weeks|months)\s+(?:after|before|from|later|ago|since)\b", re.IGNORECASE)
+# Tracking state through a sequence: turns, moves, swaps, hand-overs.
+STATE_STEP = _words(
+    "turns? (?:left|right|around)", "turned (?:left|right|around)", "(?:left|right) again", "then (?:left|right)",
+    "facing", "north", "south", "east", "west", "steps? (?:forward|back(?:ward)?|left|right)", "swap(?:s|ped)?",
+    "trade(?:s|d)?", "switch(?:es|ed)?", "pass(?:es|ed)? (?:it|the)", "gives? .{1,20} to", "moves? to",
+)
+# An expert question that asks to apply, compare, draft or recommend rather than to name or define.
+EXPERT_TASK = _words(
+    "draft", "cite", "citing", "vs", "versus", "which (?:one |do |should |would )(?:we|i)", "set (?:it |this |them )?up",
+    "configure", "recommend", "diagnose", "advise", "apply", "assess", "comply", "my rights", "my options",
+    "legally", "am i (?:liable|entitled|allowed)", "can (?:they|he|she|my \\w+) (?:legally|do that|keep|fire|evict|charge)",
+    "how should (?:we|i)", "what should (?:we|i)", "is (?:this|that|it) legal",
+)
+# Comparing, sorting or rounding a few numbers: one step (labelled small by the rule).
+NUMBER_ORDERING = _words(
+    "smallest to largest", "largest to smallest", "least to greatest", "greatest to least", "ascending", "descending",
+    "which is (?:bigger|larger|smaller|greater|more|less)", "which (?:number )?is (?:the )?(?:biggest|largest|smallest)",
+    "round .{1,25} to the nearest", "place value", "(?:sort|order|arrange) these (?:numbers|decimals|fractions)",
+)
+HOWTO_START = re.compile(r"^\s*(?:how (?:do|can|would) (?:i|you|we)|how to)\b", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.!?:]\s|\s[-—]\s")
+FINAL_ASK_CHARS = 300
+
+
+def final_ask(text: str) -> str:
+    """The last question of the request (or its last sentence), read from its last FINAL_ASK_CHARS
+    characters: where a long, chatty request says what it wants ("... so I'm asking: what is X?")."""
+    tail = text[-FINAL_ASK_CHARS:].rstrip()
+    end = tail.rfind("?")
+    body = tail[: end + 1] if end >= 0 else tail
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(body[:-1])]
+    return body[breaks[-1] :] if breaks else body
+
+
 # A definition or term lookup: "What is a tort?", "what's an ETF", "What does ROI stand for?".
 DEFINITION_ASK = re.compile(
     r"^\s*(?:what(?:'s| is| are)|define|who (?:is|was|founded|created|discovered|sets))\s+(?:an? |the )?[\w&'-]+(?: [\w&'-]+){0,2}"
@@ -297,6 +352,7 @@ IMPERATIVE_BIG = re.compile(
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 LIST_LINE = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+", re.MULTILINE)
 
+RANKED_ITEMS = re.compile(r"\b(?:top|the|of|list|table)\s+(\d{1,3})\s+(?:\w+est|best|worst|most|least|biggest|main|key|major)\b", re.IGNORECASE)
 # Per-unit caps keep one "how long" request from dominating the log-scaled feature.
 _UNIT_WEIGHT = {"word": 1, "page": 400, "paragraph": 120, "section": 200, "chapter": 2000, "step": 40, "day": 60, "week": 150}
 
@@ -304,6 +360,9 @@ _UNIT_WEIGHT = {"word": 1, "page": 400, "paragraph": 120, "section": 200, "chapt
 def requested_output_words(text: str) -> float:
     """The largest explicitly requested output size, in approximate words ("1,500-word essay", "3 pages")."""
     best = 0.0
+    text = with_digits(text)
+    for number in RANKED_ITEMS.findall(text):  # "the 20 largest countries": a list or table of 20 rows
+        best = max(best, min(float(number) * 30, 20000.0))
     for number, unit in REQUESTED_WORDS.findall(text):
         try:
             n = float(number.replace(",", ""))
@@ -369,9 +428,14 @@ def _words_to_number(phrase: str) -> str:
     return str(total + current) + trailing
 
 
+# Typographic operators as users paste them ("4,005 − 1,788", "7 · 8") read as their ASCII forms.
+_OPERATOR_TYPOGRAPHY = str.maketrans({"−": "-", "–": "-", "—": "-", "·": "*", "⋅": "*", "∗": "*"})
+
+
 def with_digits(text: str) -> str:
-    """Number words written as digits ("forty-six times fifty-three" -> "46 times 53"), so that the
-    arithmetic rule reads them too."""
+    """Number words written as digits ("forty-six times fifty-three" -> "46 times 53"), and typographic
+    operators as ASCII, so that the arithmetic rule reads them too."""
+    text = text.translate(_OPERATOR_TYPOGRAPHY)
     if _NUMBER_WORD_SET.isdisjoint(TOKEN.findall(text.lower())):
         return text
     return NUMBER_WORDS.sub(lambda m: _words_to_number(m.group(0)), text)
@@ -504,6 +568,18 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
     expert_domains = domain_hits["legal"] + domain_hits["medical"] + domain_hits["finance"]
     instruction_words = len(instruction_text(full_text).split())
     length_norm = max(len(text.split()), 1)  # numbers are counted in the same window
+    ask = final_ask(text)
+    ask_tokens = TOKEN.findall(ask.lower())
+    hard_math = _hits(HARD_MATH, text, tokens)
+    # a cue alone ("how many days are in a leap year") is a lookup; with a date or a count of days it is a calculation
+    date_calc = _hits(DATE_CALC, text, tokens) * float(bool(DATE_MENTION.search(text) or DAYS_OFFSET.search(text)))
+    state_steps = _hits(STATE_STEP, text, tokens)
+    arith_beyond = arithmetic_beyond_mental(text)
+    # The final ask is a plain lookup when it asks what/who/when/where and names none of the large kinds.
+    ask_lookup = (bool(WH_START.match(ask)) or _hits(LOOKUP, ask, ask_tokens) > 0) and len(ask_tokens) <= 16 and not (
+        _hits(HARD_MATH, ask, ask_tokens) or _hits(CODE_REQUEST, ask, ask_tokens) or _hits(FERMI, ask, ask_tokens)
+        or _hits(DATE_CALC, ask, ask_tokens) or _hits(REASONING, ask, ask_tokens) or arithmetic_beyond_mental(ask)
+        or _hits(URGENT_RISK, ask, ask_tokens) or _hits(ADVICE_CUE, ask, ask_tokens))
 
     features = {
         # length and structure
@@ -535,7 +611,12 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
         "numbers_per_word": len(numbers) / length_norm,
         "arithmetic_difficulty": min(arith_difficulty, 15),
         "arithmetic_ops": min(arith_ops, 10),
-        "arithmetic_beyond_mental": min(arithmetic_beyond_mental(text), 5),
+        "arithmetic_beyond_mental": min(arith_beyond, 5),
+        "mental_arithmetic_only": float(arith_ops > 0 and arith_beyond == 0),
+        "number_ordering": min(_hits(NUMBER_ORDERING, text, tokens), 2),
+        "hard_math": min(hard_math, 4),
+        "date_reasoning": min(date_calc, 3),
+        "state_tracking": min(state_steps, 6),
         "reasoning": min(_hits(REASONING, text, tokens), 6),
         "multi_step": min(_hits(MULTI_STEP, text, tokens), 6),
         # expert domains
@@ -560,10 +641,15 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
         "fermi": min(_hits(FERMI, text, tokens), 3),
         "money_advice": min(money, 5) * float(advice > 0 or person > 0),
         "personal_expert": min(expert_domains, 5) * float(person > 0),
+        "expert_task": min(_hits(EXPERT_TASK, text, tokens), 3) * float(sum(domain_hits.values()) > 0),
         # a term lookup or a trivial ask about a pasted text, however long the text
         "definition_ask": float(bool(DEFINITION_ASK.match(text))),
         "trivial_ask": min(_hits(TRIVIAL_ASK, text, tokens), 3),
         "log_instruction_words": _log(instruction_words),
+        # what the last question asks, apart from the chat before it
+        "final_ask_lookup": float(ask_lookup),
+        "log_final_ask_words": _log(len(ask_tokens)),
+        "short_howto": float(bool(HOWTO_START.match(text)) and n_words <= 14 and not CODE_SYNTAX.search(text)),
         # conversation
         "conversation_turns": min(sum(1 for m in messages if m.get("role") == "user"), 20),
         "log_context_chars": _log(context_chars),
@@ -592,7 +678,8 @@ LARGE_EVIDENCE = {
     "domain_legal", "domain_medical", "domain_finance", "domain_security", "domain_science", "domains_total",
     "long_output", "format_request", "log_requested_words", "list_lines", "starts_task_verb",
     "arithmetic_beyond_mental", "urgent_risk", "money_decision", "personal_urgent", "money_advice", "personal_expert",
-    "self_harm", "fermi",
+    "self_harm", "fermi", "hard_math", "date_reasoning", "state_tracking", "expert_task",
 }  # fmt: skip
-SMALL_EVIDENCE = {"greeting", "lookup", "rewrite", "short_output", "brief_for_audience", "definition_ask", "trivial_ask"}
+SMALL_EVIDENCE = {"greeting", "lookup", "rewrite", "short_output", "brief_for_audience", "definition_ask", "trivial_ask",
+                  "mental_arithmetic_only", "number_ordering", "final_ask_lookup"}
 FEATURE_DIRECTIONS: list[int] = [1 if n in LARGE_EVIDENCE else -1 if n in SMALL_EVIDENCE else 0 for n in FEATURE_NAMES]

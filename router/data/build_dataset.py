@@ -580,6 +580,54 @@ def with_borderline(rows: list[dict]) -> list[dict]:
     return sorted(rows + added, key=lambda r: (r["source"], r["id"]))
 
 
+# ---------------------------------------------------------------- independent set (dev_v3)
+
+INDEPENDENT_PATH = DATA_DIR / "dev_v3_prompts.jsonl"
+INDEPENDENT_PREFIX = "independent/dev_v3/"
+# Share of dev_v3 kept out of training, chosen by a hash of the request, so the split depends on no
+# generator state and adding rows elsewhere never moves a dev_v3 row.
+INDEPENDENT_HOLDOUT_PERCENT = 35
+
+
+def read_test_format(path: Path) -> list[dict]:
+    """Rows of a test-format file ({"prompt"} or {"messages"}, "label", "kind") as example rows with a "kind"."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("//"):
+            raw = json.loads(line)
+            row = example(raw.get("messages") or raw["prompt"], raw["label"], INDEPENDENT_PREFIX + raw.get("kind", "clear"))
+            row["kind"] = raw.get("kind", "clear")
+            rows.append(row)
+    return rows
+
+
+def independent_part(messages: list[dict]) -> str:
+    """"holdout" for INDEPENDENT_HOLDOUT_PERCENT % of requests (by the SHA-1 of their messages), else "train"."""
+    digest = hashlib.sha1(json.dumps(messages, sort_keys=True).encode()).hexdigest()
+    return "holdout" if int(digest[:8], 16) % 100 < INDEPENDENT_HOLDOUT_PERCENT else "train"
+
+
+def independent_rows(part: str, path: Path = INDEPENDENT_PATH) -> list[dict]:
+    """One part ("train" | "holdout") of the independently written set (dev_v3, by a writer who never saw the
+    code). The train part joins prompts.jsonl (split "train", source independent/dev_v3/<kind>); the holdout
+    part is only ever scored (`python -m router.eval --set dev-v3-holdout`)."""
+    return [row for row in read_test_format(path) if independent_part(row["messages"]) == part] if path.exists() else []
+
+
+def with_independent(rows: list[dict]) -> list[dict]:
+    """`rows` plus dev_v3's train part, all in the train split; no other row or split changes."""
+    seen = {json.dumps(row["messages"], sort_keys=True) for row in rows}
+    added = []
+    for row in independent_rows("train"):
+        key = json.dumps(row["messages"], sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            row.pop("kind")
+            row.update(prompt=last_user_text(row["messages"]), id=hashlib.sha1(key.encode()).hexdigest()[:12], split="train")
+            added.append(row)
+    return sorted(rows + added, key=lambda r: (r["source"], r["id"]))
+
+
 def wrap_some_in_conversations(rows: list[dict], rng: random.Random) -> None:
     """Put a share of single-turn requests behind a few turns of small talk, so that conversation
     depth on its own predicts nothing and the last request decides."""
@@ -660,7 +708,7 @@ def build(bigbench_sdist: Path) -> list[dict]:
         row["prompt"] = last_user_text(row["messages"])
         row["id"] = hashlib.sha1(json.dumps(row["messages"], sort_keys=True).encode()).hexdigest()[:12]
     assign_splits(unique, rng)
-    return with_borderline(unique)
+    return with_independent(with_borderline(unique))
 
 
 def main() -> None:
@@ -668,12 +716,13 @@ def main() -> None:
     parser.add_argument("--bigbench-sdist", type=Path, default=DEFAULT_BIGBENCH_SDIST)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--borderline-only", action="store_true",
-                        help="refresh only the handwritten/borderline rows of the existing --output file (no BIG-bench "
+                        help="refresh only the handwritten/borderline and independent/dev_v3 rows of the existing --output file (no BIG-bench "
                              "needed); gives the same file as a full rebuild")
     args = parser.parse_args()
     if args.borderline_only:
         existing = [json.loads(line) for line in args.output.read_text().split("\n") if line.strip()]
-        rows = with_borderline([row for row in existing if not row["source"].startswith(BORDERLINE_PREFIX)])
+        rows = with_independent(with_borderline([row for row in existing
+                                                 if not row["source"].startswith((BORDERLINE_PREFIX, INDEPENDENT_PREFIX))]))
     else:
         rows = build(args.bigbench_sdist)
     with args.output.open("w") as out:

@@ -1,5 +1,7 @@
 """build_dataset's borderline batches: appending a batch moves no earlier row between splits."""
 
+import json
+
 import router.data.build_dataset as build
 
 
@@ -19,3 +21,24 @@ def test_every_borderline_group_has_both_splits_and_a_borderline_source():
         assert row["source"].startswith(build.BORDERLINE_PREFIX) and row["label"] in ("small", "large")
         by_source.setdefault(row["source"], set()).add(row["split"])
     assert all(splits == {"train", "heldout"} for splits in by_source.values())
+
+
+def test_independent_set_splits_by_hash_and_joins_training_only_with_its_train_part(tmp_path):
+    lines = [{"prompt": f"question number {i}?", "label": "small", "kind": "clear"} for i in range(200)]
+    lines.append({"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"},
+                               {"role": "user", "content": "Now prove that sqrt(2) is irrational."}],
+                  "label": "large", "kind": "borderline"})
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    train, holdout = build.independent_rows("train", path), build.independent_rows("holdout", path)
+    assert len(train) + len(holdout) == len(lines)
+    assert 0.2 < len(holdout) / len(lines) < 0.5  # about INDEPENDENT_HOLDOUT_PERCENT
+    keys = lambda rows: {json.dumps(r["messages"], sort_keys=True) for r in rows}  # noqa: E731
+    assert keys(train).isdisjoint(keys(holdout))
+    assert [r["messages"] for r in train] == [r["messages"] for r in build.independent_rows("train", path)]
+    # the shipped dataset holds dev_v3's train part and none of its holdout part that is not in it anyway
+    shipped = [json.loads(line) for line in build.OUTPUT.read_text().split("\n") if line.strip()]
+    independent = [r for r in shipped if r["source"].startswith(build.INDEPENDENT_PREFIX)]
+    assert independent and all(r["split"] == "train" for r in independent)
+    held = keys(build.independent_rows("holdout"))
+    assert not any(json.dumps(r["messages"], sort_keys=True) in held for r in independent)

@@ -144,3 +144,35 @@ def test_brevity_for_an_audience_is_recognised_in_many_wordings():
                  "explain the internet to my grandma in a sentence", "dumb it down: what is an API?"):
         assert features_of(text)["brief_for_audience"] >= 1, text
     assert features_of("Explain how TLS works step by step.")["brief_for_audience"] == 0
+
+
+def test_rule_criteria_of_the_independent_set_fire_on_their_kinds_only():
+    # calculus and probability stay hard however briefly they are asked for; a plain number question does not
+    assert features_of("In one sentence, what is the derivative of x^x?")["hard_math"] >= 1
+    assert features_of("In one sentence, what is a noun?")["hard_math"] == 0
+    # date arithmetic needs a date or a count of days, not just the word "day"
+    assert features_of("What day of the week was 14 July 1789?")["date_reasoning"] >= 1
+    assert features_of("how many days between March 3 and Nov 17?")["date_reasoning"] >= 1
+    assert features_of("What day is it today?")["date_reasoning"] == 0
+    # a sequence of turns is state tracking; one compass word is not
+    assert features_of("I face west, turn left, then right again, then turn around. Where do I face?")["state_tracking"] >= 3
+    assert features_of("Which way is north on a map?")["state_tracking"] <= 1
+    # an expert domain asked to draft/compare/recommend, not to define
+    assert features_of("My employer kept my final paycheck. Draft a complaint citing the statute.")["expert_task"] >= 1
+    assert features_of("What is a statute?")["expert_task"] == 0
+
+
+def test_typographic_operators_and_ranked_lists_are_read():
+    assert features_of("What is 4,005 − 1,788?")["arithmetic_beyond_mental"] == 1
+    assert features_of("What is 405 − 178?")["mental_arithmetic_only"] == 1
+    assert requested_output_words("A table of the 25 biggest lakes") == 25 * 30
+    assert requested_output_words("Twelve-chapter outline for a thriller") > requested_output_words("a chapter title")
+
+
+def test_the_final_ask_of_a_chatty_request_is_read_apart_from_the_chat():
+    chatty = features_of("So my son and I argued about this over dinner and we have a no-phones rule at the table, "
+                         "which I recommend, so I'm asking you now: what is the capital of Canada?")
+    assert chatty["final_ask_lookup"] == 1 and chatty["log_final_ask_words"] < chatty["log_words"]
+    hard = features_of("We argued about this at dinner. What is the probability of two sixes in a row?")
+    assert hard["final_ask_lookup"] == 0
+    assert features_of("Sort from smallest to largest: 0.3, 0.03, 0.33")["number_ordering"] == 1
