@@ -245,6 +245,15 @@ class ResponseCacheStore:
             return None
         return semantic
 
+    def warm_up(self) -> None:
+        """Loads what the semantic path loads on first use (the embedding model, the pair verifier, the
+        WordNet tables of the alignment rules: ~1 s in all on a CPU) by checking one pair, so that the
+        first lookups do not run into the caller's timeout. No-op when the semantic tier is off."""
+        if not self.config.semantic_enabled:
+            return
+        stored, probe = "What is the capital of France?", "What's the capital city of France?"
+        self._near_miss_reason(stored, probe, self._embed(stored), self._embed(probe))
+
     def _near_miss_reason(
         self, stored_text: str, probe_text: str, stored_vector: np.ndarray, probe_vector: np.ndarray
     ) -> str | None:

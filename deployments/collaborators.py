@@ -52,27 +52,39 @@ def _is_error(item: Any) -> bool:
 class ServePools:
     """`Pools` over the pools' handles: `handles[pool][version]` is the LLMServer deployment of that version.
 
-    `assign_timeout_s`: a request that no replica of the pool has taken by then is withdrawn and the pool
-    counts as unavailable (PoolUnavailable 'unavailable'), so the pipeline fails over. Serve's router
-    otherwise holds a request until a replica can take it: with the only replica dead, until a new one
-    has loaded its model (measured: ~45 s on a CPU machine, requests waiting all along)."""
+    A pool version whose replica has just failed (died, or its engine did) is *suspect*: until one of its
+    replicas takes a request within `assign_timeout_s`, requests to it that no replica has taken by then
+    are withdrawn and fail over (PoolUnavailable 'unavailable'). Serve's router would otherwise hold them
+    until a replacement has loaded its model (measured: ~45 s on a CPU machine, requests waiting all
+    along). A healthy pool gets no deadline: while it scales out, its requests queue as Serve intends
+    (bounded by max_queued_requests) instead of spilling onto the other pool."""
 
     def __init__(self, handles: dict[str, dict[str, DeploymentHandle]], assign_timeout_s: float = 2.0):
         self.handles = {
             pool: {version: handle.options(stream=True) for version, handle in versions.items()} for pool, versions in handles.items()
         }
         self.assign_timeout_s = assign_timeout_s
+        self.suspect: set[tuple[str, str]] = set()
 
     async def _call(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> Any:
-        """The pool's response generator, once a replica has taken the request (see `assign_timeout_s`)."""
+        """The pool's response generator; for a suspect pool, once a replica has taken the request."""
         response = getattr(self.handles[pool][version], endpoint.handle_method).remote(request)
-        try:
-            # Ray Serve has no public "assigned" await; this is what iterating the response awaits first.
-            await asyncio.wait_for(asyncio.shield(response._fetch_future_result_async()), self.assign_timeout_s)
-        except asyncio.TimeoutError:
-            response.cancel()
-            raise PoolUnavailable("unavailable", f"no replica of {pool}:{version} took the request within {self.assign_timeout_s:g} s") from None
+        if (pool, version) in self.suspect:
+            try:
+                # Ray Serve has no public "assigned" await; this is what iterating the response awaits first.
+                await asyncio.wait_for(asyncio.shield(response._fetch_future_result_async()), self.assign_timeout_s)
+            except asyncio.TimeoutError:
+                response.cancel()
+                raise PoolUnavailable("unavailable", f"no replica of {pool}:{version} took the request within "
+                                                     f"{self.assign_timeout_s:g} s since it failed") from None
+            self.suspect.discard((pool, version))
         return response
+
+    def _failure(self, pool: str, version: str, error: BaseException) -> BaseException:
+        failure = _pool_failure(error)
+        if isinstance(failure, PoolUnavailable) and failure.reason == "unavailable":
+            self.suspect.add((pool, version))
+        return failure
 
     async def complete(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> dict[str, Any]:
         try:
@@ -83,7 +95,7 @@ class ServePools:
         except (APIError, PoolUnavailable):
             raise
         except Exception as error:  # noqa: BLE001 - mapped to the pipeline's errors
-            raise _pool_failure(error) from None
+            raise self._failure(pool, version, error) from None
         raise PoolUnavailable("unavailable", "the pool returned no response")
 
     async def stream(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> AsyncIterator[dict[str, Any]]:
@@ -104,7 +116,7 @@ class ServePools:
         except (APIError, PoolUnavailable):
             raise
         except Exception as error:  # noqa: BLE001 - mapped to the pipeline's errors
-            raise _pool_failure(error) from None
+            raise self._failure(pool, version, error) from None
 
 
 def _sse_payloads(event: Any) -> list[dict[str, Any]]:

@@ -9,7 +9,6 @@ from ray import serve
 
 from cache import CacheConfig, CacheQuery, ResponseCacheStore
 from deployments.metrics import CacheStoreMetrics
-from common.embedding import shared_embedder
 
 logger = logging.getLogger("ray.serve")
 
@@ -21,9 +20,7 @@ STATS_EXPORT_PERIOD_S = 5.0
 class ResponseCache:
     async def __init__(self, config: CacheConfig):
         self.cache_store = ResponseCacheStore(config)
-        if config.semantic_enabled:
-            # Load the embedding model now, so the first request does not pay for it.
-            shared_embedder().embed_one("warm up")
+        self.cache_store.warm_up()  # models and tables now, so the first requests do not pay for them
         self.metrics = CacheStoreMetrics()
         self._exporter = asyncio.create_task(self._export_stats_forever())
 

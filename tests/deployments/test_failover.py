@@ -55,18 +55,41 @@ def _wait_until_small_answers(client, before: set[int]):
 
 def test_requests_fail_over_while_the_only_replica_is_dead_not_wait_for_its_replacement(deployed_app, client):
     """Serve's router holds a request until some replica takes it; with the only replica dead, that is until
-    the replacement has loaded its model (tens of seconds). The pools' assignment deadline turns that into a
-    failover: the requests sent right after the kill are answered by the other pool, marked as such."""
+    the replacement has loaded its model (tens of seconds). Once the pool has failed a request, it is suspect:
+    the next requests that no replica takes within the assignment deadline fail over, marked as such. The
+    stream in flight at the kill ends with an error event and [DONE]."""
+    import threading
+
     before = _replica_pids("SmallPool:v1")
     assert len(before) == 1, before
+    started, events = threading.Event(), []
+    body = {**QUESTION, "messages": [{"role": "user", "content": "Write a long story about a lighthouse."}],
+            "max_tokens": 400, "stream": True}
+
+    def in_flight():
+        with client.stream("POST", "/v1/chat/completions", json=body, headers={"cache-control": "no-cache"}) as response:
+            for line in response.iter_lines():
+                if not line:
+                    continue
+                events.append(line)
+                if '"content"' in line:
+                    started.set()
+        started.set()
+
+    thread = threading.Thread(target=in_flight)
+    thread.start()
+    assert started.wait(120), "the stream never produced a token"
     for pid in before:
         psutil.Process(pid).kill()
+    thread.join(120)
+    assert not thread.is_alive(), "the stream in flight at the kill never ended"
+    assert events[-1] == "data: [DONE]" and any('"error"' in e for e in events[-3:]), events[-3:]
+
     answered = []
     for _ in range(3):
         response = client.post("/v1/chat/completions", json=QUESTION, headers={"cache-control": "no-cache"})
         assert response.status_code == 200, response.text
         answered.append((response.headers["x-route"], response.headers.get("x-route-fallback", "")))
     # A replacement replica needs far longer than three short answers to load its model and engine.
-    assert answered[0][0] == "large" and "pool-unavailable" in answered[0][1], answered
-    assert all(route == "large" for route, _ in answered[:2]), answered
+    assert all(route == "large" and "pool-unavailable" in fallback for route, fallback in answered[:2]), answered
     assert "Paris" in _wait_until_small_answers(client, before).json()["choices"][0]["message"]["content"]

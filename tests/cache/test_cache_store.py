@@ -1,0 +1,11 @@
+
+
+def test_warm_up_loads_what_the_first_semantic_lookup_would():
+    """The alignment's WordNet table is read by warm_up, not by the first lookup (which has a deadline)."""
+    from cache import alignment
+    from cache.config import CacheConfig
+    from cache.store import ResponseCacheStore
+
+    alignment._synonym_table.cache_clear()
+    ResponseCacheStore(CacheConfig()).warm_up()
+    assert alignment._synonym_table.cache_info().currsize == 1
