@@ -172,8 +172,8 @@ def test_replicas_recover_after_bad_input(client):
 
 def test_saturated_pool_answers_503_with_retry_after(deployed_app, client):
     """Overload is refused quickly with 503 + Retry-After (Serve's max_queued_requests), never a hang.
-    (Failover is off here: with it on, the other pool takes the overflow. The assignment deadline is long
-    here, so the one queued request waits for the running one instead of being withdrawn.)"""
+    (Failover is off here: with it on, the other pool takes the overflow. A long assignment deadline keeps
+    the one queued request waiting for the running one even if an earlier test left the pool suspect.)"""
     from concurrent.futures import ThreadPoolExecutor
 
     body = {"model": "small", "messages": [{"role": "user", "content": "Write a story about a fox."}], "max_tokens": 48}
