@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Any, AsyncIterator, Awaitable, Callable
 
+from ray import serve
 from ray.exceptions import RayActorError, RayTaskError
 from ray.serve.exceptions import BackPressureError, DeploymentUnavailableError
 from ray.serve.handle import DeploymentHandle
@@ -15,6 +17,8 @@ from vllm.entrypoints.generate.base.protocol import StreamOptions
 
 from pipeline import APIError, Caller, Endpoint, PoolUnavailable
 from tenancy import Admission, LimitsUnavailable, Tenancy, TenancyError, bearer_secret
+
+logger = logging.getLogger(__name__)
 
 # Ray errors that mean "this pool cannot answer now", as opposed to a bad request.
 _UNAVAILABLE = (DeploymentUnavailableError, RayActorError)
@@ -52,33 +56,63 @@ def _is_error(item: Any) -> bool:
 class ServePools:
     """`Pools` over the pools' handles: `handles[pool][version]` is the LLMServer deployment of that version.
 
-    A pool version whose replica has just failed (died, or its engine did) is *suspect*: until one of its
-    replicas takes a request within `assign_timeout_s`, requests to it that no replica has taken by then
-    are withdrawn and fail over (PoolUnavailable 'unavailable'). Serve's router would otherwise hold them
-    until a replacement has loaded its model (measured: ~45 s on a CPU machine, requests waiting all
-    along). A healthy pool gets no deadline: while it scales out, its requests queue as Serve intends
-    (bounded by max_queued_requests) instead of spilling onto the other pool."""
+    A pool version is *suspect* while it has no RUNNING replica (Serve's status, read every
+    `watch_interval_s`) or after one of its calls failed for want of a replica (actor died, engine dead).
+    A request to a suspect pool that no replica has taken within `assign_timeout_s` is withdrawn and fails
+    over (PoolUnavailable 'unavailable'); the first request taken in time clears the suspicion. Serve's
+    router would otherwise hold it until a replacement has loaded its model (measured: ~45-70 s on a CPU
+    machine, requests waiting all along). A healthy pool gets no deadline: while it scales out, its
+    requests queue as Serve intends (bounded by max_queued_requests) instead of spilling over."""
 
-    def __init__(self, handles: dict[str, dict[str, DeploymentHandle]], assign_timeout_s: float = 2.0):
+    def __init__(self, handles: dict[str, dict[str, DeploymentHandle]], assign_timeout_s: float = 2.0,
+                 watch_interval_s: float = 1.0):
         self.handles = {
             pool: {version: handle.options(stream=True) for version, handle in versions.items()} for pool, versions in handles.items()
         }
-        self.assign_timeout_s = assign_timeout_s
+        self.assign_timeout_s, self.watch_interval_s = assign_timeout_s, watch_interval_s
         self.suspect: set[tuple[str, str]] = set()
+        self._watcher: asyncio.Task | None = None
 
     async def _call(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> Any:
-        """The pool's response generator; for a suspect pool, once a replica has taken the request."""
+        """The pool's response generator, once a replica has taken the request (see the class docstring)."""
+        if self._watcher is None:
+            self._watcher = asyncio.get_running_loop().create_task(self._watch())
         response = getattr(self.handles[pool][version], endpoint.handle_method).remote(request)
-        if (pool, version) in self.suspect:
-            try:
-                # Ray Serve has no public "assigned" await; this is what iterating the response awaits first.
-                await asyncio.wait_for(asyncio.shield(response._fetch_future_result_async()), self.assign_timeout_s)
-            except asyncio.TimeoutError:
+        # Ray Serve has no public "assigned" await; this is what iterating the response awaits first.
+        assigned = asyncio.ensure_future(response._fetch_future_result_async())
+        waited = 0.0
+        while True:
+            step = max(0.05, self.assign_timeout_s - waited) if (pool, version) in self.suspect else 0.25
+            done, _ = await asyncio.wait({assigned}, timeout=step)
+            if done:
+                assigned.result()  # raises what assignment raised (backpressure, ...)
+                break
+            waited += step
+            if (pool, version) in self.suspect and waited >= self.assign_timeout_s:
                 response.cancel()
                 raise PoolUnavailable("unavailable", f"no replica of {pool}:{version} took the request within "
-                                                     f"{self.assign_timeout_s:g} s since it failed") from None
+                                                     f"{self.assign_timeout_s:g} s while it has none running")
+        if waited < self.assign_timeout_s:
             self.suspect.discard((pool, version))
         return response
+
+    async def _watch(self) -> None:
+        """Marks every pool version without a RUNNING replica as suspect, every `watch_interval_s`."""
+        names = {(handle.app_name, handle.deployment_name): (pool, version)
+                 for pool, versions in self.handles.items() for version, handle in versions.items()}
+        warned = False
+        while True:
+            try:
+                status = await asyncio.to_thread(serve.status)
+                for (app, deployment), key in names.items():
+                    details = status.applications[app].deployments.get(deployment)
+                    if details is not None and not details.replica_states.get("RUNNING"):
+                        self.suspect.add(key)
+            except Exception as error:  # noqa: BLE001 - the watch is an aid; failed calls still mark pools suspect
+                if not warned:
+                    logger.warning("watching the pools' replicas failed: %r", error)
+                    warned = True
+            await asyncio.sleep(self.watch_interval_s)
 
     def _failure(self, pool: str, version: str, error: BaseException) -> BaseException:
         failure = _pool_failure(error)

@@ -93,3 +93,17 @@ def test_requests_fail_over_while_the_only_replica_is_dead_not_wait_for_its_repl
     # A replacement replica needs far longer than three short answers to load its model and engine.
     assert all(route == "large" and "pool-unavailable" in fallback for route, fallback in answered[:2]), answered
     assert "Paris" in _wait_until_small_answers(client, before).json()["choices"][0]["message"]["content"]
+
+
+def test_a_replica_killed_with_nothing_in_flight_still_fails_over(deployed_app, client):
+    """No request sees the death here: the ingress learns from Serve's status that the pool has no RUNNING
+    replica, so the requests queued for it fail over after the assignment deadline instead of waiting
+    for the replacement."""
+    before = _replica_pids("SmallPool:v1")
+    assert len(before) == 1, before
+    for pid in before:
+        psutil.Process(pid).kill()
+    response = client.post("/v1/chat/completions", json=QUESTION, headers={"cache-control": "no-cache"})
+    assert response.status_code == 200, response.text
+    assert response.headers["x-route"] == "large" and "pool-unavailable" in response.headers["x-route-fallback"]
+    assert "Paris" in _wait_until_small_answers(client, before).json()["choices"][0]["message"]["content"]
