@@ -75,24 +75,26 @@ class ServePools:
 
     async def _call(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> Any:
         """The pool's response generator, once a replica has taken the request (see the class docstring)."""
+        loop = asyncio.get_running_loop()
         if self._watcher is None:
-            self._watcher = asyncio.get_running_loop().create_task(self._watch())
+            self._watcher = loop.create_task(self._watch())
         response = getattr(self.handles[pool][version], endpoint.handle_method).remote(request)
         # Ray Serve has no public "assigned" await; this is what iterating the response awaits first.
         assigned = asyncio.ensure_future(response._fetch_future_result_async())
-        waited = 0.0
+        started = loop.time()
         while True:
-            step = max(0.05, self.assign_timeout_s - waited) if (pool, version) in self.suspect else 0.25
-            done, _ = await asyncio.wait({assigned}, timeout=step)
-            if done:
-                assigned.result()  # raises what assignment raised (backpressure, ...)
-                break
-            waited += step
-            if (pool, version) in self.suspect and waited >= self.assign_timeout_s:
+            # A healthy pool is only looked at every 0.25 s, in case it turns suspect while this request waits.
+            suspect = (pool, version) in self.suspect
+            remaining = self.assign_timeout_s - (loop.time() - started)
+            if suspect and remaining <= 0:
                 response.cancel()
                 raise PoolUnavailable("unavailable", f"no replica of {pool}:{version} took the request within "
-                                                     f"{self.assign_timeout_s:g} s while it has none running")
-        if waited < self.assign_timeout_s:
+                                                     f"{self.assign_timeout_s:g} s while it had none or had just lost one")
+            done, _ = await asyncio.wait({assigned}, timeout=max(0.05, remaining) if suspect else 0.25)
+            if done:
+                break
+        assigned.result()  # raises what assignment raised (backpressure, ...)
+        if loop.time() - started < self.assign_timeout_s:
             self.suspect.discard((pool, version))
         return response
 
