@@ -1,0 +1,132 @@
+"""ServePools' failover decision, with a double for Ray Serve's handles and status (the behaviour under
+test is when a waiting request fails over, not Ray): a pool without a RUNNING replica, or one whose call
+just failed, fails over after `assign_timeout_s`; a busy pool with RUNNING replicas keeps its requests
+queued; Serve's status is read only for requests that waited, once for all of them."""
+
+import asyncio
+from types import SimpleNamespace
+
+import pytest
+from ray.exceptions import RayActorError
+
+from deployments import collaborators
+from deployments.collaborators import ServePools
+from pipeline import CHAT, PoolUnavailable
+
+
+class FakeResponse:
+    """A DeploymentResponse whose assignment completes when the test says so."""
+
+    def __init__(self):
+        self.taken = asyncio.Event()
+        self.cancelled = False
+
+    async def _fetch_future_result_async(self):
+        await self.taken.wait()
+
+    def cancel(self):
+        self.cancelled = True
+
+
+class FakeHandle:
+    app_name, deployment_name = "llm", "SmallPool:v1"
+
+    def __init__(self):
+        self.responses: list[FakeResponse] = []
+        self.chat = SimpleNamespace(remote=self._remote)
+
+    def options(self, **_):
+        return self
+
+    def _remote(self, request):
+        self.responses.append(FakeResponse())
+        return self.responses[-1]
+
+
+class FakeStatus:
+    """`serve.status()`: the SmallPool:v1 deployment with `running` RUNNING replicas; counts its reads."""
+
+    def __init__(self, running: int, error: Exception | None = None):
+        self.running, self.error, self.reads = running, error, 0
+
+    def __call__(self):
+        self.reads += 1
+        if self.error is not None:
+            raise self.error
+        deployment = SimpleNamespace(replica_states={"RUNNING": self.running} if self.running else {"STARTING": 1})
+        return SimpleNamespace(applications={"llm": SimpleNamespace(deployments={"SmallPool:v1": deployment})})
+
+
+def _pools(monkeypatch, status: FakeStatus, timeout_s: float = 0.05) -> tuple[ServePools, FakeHandle]:
+    monkeypatch.setattr(collaborators.serve, "status", status)
+    handle = FakeHandle()
+    return ServePools({"small": {"v1": handle}}, assign_timeout_s=timeout_s, status_max_age_s=60), handle
+
+
+async def _wait_for(condition, deadline_s: float = 5.0):
+    loop = asyncio.get_running_loop()
+    end = loop.time() + deadline_s
+    while not condition():
+        assert loop.time() < end, "condition not met before the deadline"
+        await asyncio.sleep(0.01)
+
+
+def test_pool_without_running_replica_fails_over_and_cancels_once_per_status_read(monkeypatch):
+    async def scenario():
+        status = FakeStatus(running=0)
+        pools, handle = _pools(monkeypatch, status)
+        results = await asyncio.gather(*(pools._call("small", "v1", CHAT, object()) for _ in range(5)), return_exceptions=True)
+        assert all(isinstance(r, PoolUnavailable) and r.reason == "unavailable" for r in results)
+        assert all(r.cancelled for r in handle.responses)
+        assert status.reads == 1  # five waiters, one read
+        assert ("small", "v1") in pools.suspect
+
+    asyncio.run(scenario())
+
+
+def test_busy_pool_with_running_replicas_keeps_requests_queued(monkeypatch):
+    async def scenario():
+        status = FakeStatus(running=1)
+        pools, handle = _pools(monkeypatch, status, timeout_s=0.02)
+        pools.status_max_age_s = 0.0  # read again at every look, so the test sees several looks
+        call = asyncio.ensure_future(pools._call("small", "v1", CHAT, object()))
+        await _wait_for(lambda: status.reads >= 3)  # waited past several deadlines, still queued
+        assert not call.done()
+        handle.responses[0].taken.set()
+        assert await call is handle.responses[0]
+        assert not handle.responses[0].cancelled and ("small", "v1") not in pools.suspect
+
+    asyncio.run(scenario())
+
+
+def test_pool_whose_call_failed_fails_over_without_reading_status(monkeypatch):
+    async def scenario():
+        status = FakeStatus(running=1)
+        pools, handle = _pools(monkeypatch, status)
+        failure = pools._failure("small", "v1", RayActorError())
+        assert isinstance(failure, PoolUnavailable)
+        with pytest.raises(PoolUnavailable):
+            await pools._call("small", "v1", CHAT, object())
+        assert status.reads == 0 and handle.responses[0].cancelled
+        # A request taken in time clears the suspicion.
+        call = asyncio.ensure_future(pools._call("small", "v1", CHAT, object()))
+        await _wait_for(lambda: len(handle.responses) == 2)
+        handle.responses[1].taken.set()
+        await call
+        assert ("small", "v1") not in pools.suspect
+
+    asyncio.run(scenario())
+
+
+def test_unreadable_status_keeps_waiting_as_serve_would(monkeypatch):
+    async def scenario():
+        status = FakeStatus(running=0, error=RuntimeError("controller gone"))
+        pools, handle = _pools(monkeypatch, status, timeout_s=0.02)
+        pools.status_max_age_s = 0.0
+        call = asyncio.ensure_future(pools._call("small", "v1", CHAT, object()))
+        await _wait_for(lambda: status.reads >= 2)
+        assert not call.done()
+        handle.responses[0].taken.set()
+        await call
+
+    asyncio.run(scenario())
