@@ -55,7 +55,8 @@ from urllib.parse import urlparse
 import httpx
 
 from bench._load import percentile
-from bench.tenancy_load import REPO_ROOT, RESULTS, ServeAdmin, create_key, ray_env, require_loopback, wait_for
+from bench._serve import REPO_ROOT, RESULTS, ServeAdmin, ray_env, require_loopback, wait_for
+from bench.tenancy_load import create_key
 
 PROMPTS = [
     "Say hello.",

@@ -17,12 +17,16 @@ of the machine (another process, a cache warming) falls on all targets alike ins
 last. A level's figures pool its rounds (all requests; tokens/s = all tokens / all wall time); the
 spread of the per-round tokens/s is printed next to them. Per level it prints p50/p95 latency, TTFT p50
 and tokens/s (completion tokens reported in `usage` / wall time of the level) for each target, and the
-ratios graph/vLLM and graph/Ray-Serve-LLM. Goal (issue 9): graph >= 0.95 x bare vLLM's tokens/s and
+ratios graph/vLLM and graph/Ray-Serve-LLM. The graph's Ingress and small pool are held at one replica
+each for the run (bench._serve.FixedReplicas; the live config comes back at the end), engine for engine:
+left autoscaling (--autoscale), c=8 starts a second small replica whose model load and engine share the
+same cores as the first. Goal (issue 9): graph >= 0.95 x bare vLLM's tokens/s and
 p50 <= 1.05 x bare vLLM's at every level. Writes bench/results/graph_vs_vllm_<time>.json and .png.
 
     make serve            # the graph must be up (Ray cluster with token auth, ~/.ray/auth_token)
     python -m bench.graph_vs_vllm [--concurrency 1,4,8] [--requests 16] [--max-tokens 64]
                                   [--targets vllm,graph,raysllm] [--graph-url http://127.0.0.1:8000]
+                                  [--rounds 2] [--autoscale]
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from typing import Any, Iterable, Iterator
 import httpx
 
 from bench._load import LevelResult, run_level, summary_row
+from bench._serve import FixedReplicas, ServeAdmin
 from bench.prompts import BENCH_PROMPTS
 
 RESULTS = Path(__file__).parent / "results"
@@ -387,6 +392,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds per level and target (pooled)")
     parser.add_argument("--vllm-port", type=int, default=8100)
     parser.add_argument("--start-timeout", type=float, default=900, help="seconds for bare vLLM / the Ray Serve LLM app to come up")
+    parser.add_argument("--autoscale", action="store_true",
+                        help="leave the graph autoscaling (default: its Ingress and small pool fixed at one replica each)")
+    parser.add_argument("--dashboard", default="http://127.0.0.1:8265", help="Ray dashboard (Serve REST API), to fix replicas")
     args = parser.parse_args(argv)
     args.levels = [int(c) for c in args.concurrency.split(",")]
     asked = [t for t in args.targets.split(",") if t]
@@ -401,6 +409,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # Ray's logging config would print every request
     try:
         httpx.get(f"{args.graph_url}/healthz", timeout=5).raise_for_status()
     except httpx.HTTPError:
@@ -416,6 +425,14 @@ def main(argv: list[str] | None = None) -> None:
                            "max_tokens": args.max_tokens, "model_source": llm_config.model_loading_config.model_source,
                            "engine_kwargs": dict(llm_config.engine_kwargs)}
     with contextlib.ExitStack() as stack:
+        if "graph" in args.targets and not args.autoscale:
+            # Engine for engine: bare vLLM and Ray Serve LLM's app run one engine each. Autoscaling would add
+            # a second small replica at c=8 whose model load and engine share this machine's cores.
+            from deployments.app import pool_deployment_name
+
+            fixed = {"Ingress": 1, pool_deployment_name("small", pool.stable_version): 1}
+            stack.enter_context(FixedReplicas(ServeAdmin(args.dashboard), args.graph_url, fixed, args.start_timeout))
+        run["graph_replicas"] = "autoscaling" if args.autoscale else "Ingress and small pool at 1 replica each"
         endpoints: dict[str, tuple[str, dict]] = {}
         for target in args.targets:
             if target == "vllm":

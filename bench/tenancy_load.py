@@ -7,7 +7,7 @@ In order:
   1. scales the Ingress to `--ingress-replicas` fixed replicas: `serve deploy` of a copy of the live serve
      config (.rollout/serve_config.deployed.yaml if `make rollout` wrote one, else serve_config.yaml) whose
      `deployments` entry of the Ingress is {num_replicas: N, autoscaling_config: null} (see
-     `scaled_ingress_config`; --scale-method args edits args.ingress.deployment instead), and waits until
+     `bench._serve.fixed_replicas_config`; --scale-method args edits args.ingress.deployment instead), and waits until
      the application is RUNNING with exactly N RUNNING Ingress replicas; the live config is deployed
      again at the end, also after an error or Ctrl-C;
   2. calibrates: tokens charged per load request (usage.prompt_tokens + completion_tokens, temperature 0);
@@ -45,26 +45,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import copy
 import json
 import os
-import subprocess
 import sys
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import httpx
-import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-RESULTS = Path(__file__).parent / "results"
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+from bench._serve import (
+    REPO_ROOT, RESULTS, SCALE_METHODS, FixedReplicas, ServeAdmin, require_loopback, wait_for,
+)
+
 LOAD_PROMPT = "Say hello in one word."
 RATE_TOLERANCE = 0.05  # admitted rate within [1 - this, 1] x limit (issue 10)
 BUDGET_PARAGRAPH = (
@@ -77,213 +73,6 @@ BUDGET_PARAGRAPH = (
 
 
 # ---------------------------------------------------------------- cluster plumbing (shared with bench.chaos)
-
-
-def require_loopback(url: str, what: str) -> str:
-    """`url` unchanged; exits naming `what` unless its host is a loopback address (the benches never
-    send traffic, or stop servers, anywhere else)."""
-    host = urlparse(url).hostname or ""
-    if host not in LOOPBACK_HOSTS:
-        raise SystemExit(f"{what} must be a loopback address (127.0.0.1, localhost, ::1), got {url!r}")
-    return url.rstrip("/")
-
-
-def ray_env() -> dict[str, str]:
-    """The environment for Ray's CLI and client: token auth when ~/.ray/auth_token exists (the cluster
-    `make serve` starts uses it; Ray reads the token from that file)."""
-    env = dict(os.environ)
-    env.setdefault("RAY_AUTH_MODE", "token" if Path("~/.ray/auth_token").expanduser().exists() else "disabled")
-    return env
-
-
-def serve_cli() -> str:
-    """`serve` of the interpreter running this script (the project's .venv)."""
-    candidate = Path(sys.executable).parent / "serve"
-    return str(candidate if candidate.exists() else REPO_ROOT / ".venv" / "bin" / "serve")
-
-
-def live_config_path() -> Path:
-    """The serve config now deployed: the one `deployments.rollout` last deployed, else serve_config.yaml."""
-    from deployments.rollout import DEPLOYED  # lazy: imports Ray Serve's config models
-
-    return DEPLOYED if DEPLOYED.is_file() else REPO_ROOT / "serve_config.yaml"
-
-
-def wait_for(condition: Callable[[], Any], timeout_s: float, what: str, interval_s: float = 2.0,
-              progress: Callable[[], str] | None = None, every_s: float = 10.0) -> Any:
-    """Poll `condition` until truthy (-> its value); SystemExit naming `what` after `timeout_s`. Prints
-    `progress()` every `every_s` seconds. Exceptions of `condition` count as not yet."""
-    started = time.monotonic()
-    last_print = started
-    while True:
-        try:
-            value = condition()
-        except (httpx.HTTPError, KeyError, ValueError, TypeError, OSError, StopIteration):
-            value = None
-        if value:
-            return value
-        now = time.monotonic()
-        if now - started > timeout_s:
-            raise TimeoutError(f"timed out after {timeout_s:.0f} s waiting for {what}")
-        if progress is not None and now - last_print >= every_s:
-            print(f"  [{now - started:4.0f}s] waiting for {what}: {progress()}", flush=True)
-            last_print = now
-        time.sleep(interval_s)
-
-
-class ServeAdmin:
-    """Reads the Serve application through the Ray dashboard's REST API (what `serve status` shows) and
-    deploys configs with `serve deploy`."""
-
-    def __init__(self, dashboard: str):
-        self.dashboard = dashboard
-
-    def application(self, name: str | None = None) -> dict:
-        from deployments.wait_ready import ray_auth_headers
-
-        details = httpx.get(f"{self.dashboard}/api/serve/applications/", headers=ray_auth_headers(), timeout=10,
-                            trust_env=False).json()
-        apps = details.get("applications") or {}
-        if name is not None:
-            return apps[name]
-        return next(iter(apps.values()))
-
-    def deployment(self, deployment: str, app: str | None = None) -> tuple[str, dict]:
-        """(application status, the deployment's details: status, deployment_config, replicas[{state, actor_id, ...}])."""
-        details = self.application(app)
-        return details.get("status", "?"), details["deployments"][deployment]
-
-    def describe(self, deployment: str, app: str | None = None) -> str:
-        try:
-            status, details = self.deployment(deployment, app)
-        except (httpx.HTTPError, KeyError, ValueError, StopIteration) as error:
-            return f"not readable ({type(error).__name__})"
-        states = Counter(replica.get("state", "?") for replica in details.get("replicas") or [])
-        return f"application {status}, {deployment} {details.get('status')}, replicas {dict(states)}"
-
-    def deploy(self, config_path: Path) -> None:
-        command = [serve_cli(), "deploy", str(config_path)]
-        print(f"  $ {' '.join(command)}", flush=True)
-        done = subprocess.run(command, env=ray_env(), cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
-        if done.returncode != 0:
-            raise RuntimeError(f"serve deploy {config_path} failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
-
-
-SCALE_METHODS = ("override", "args")
-
-
-def scaled_ingress_config(config: dict, replicas: int, method: str = "override") -> dict:
-    """A copy of a serve config with the Ingress at a fixed `replicas`.
-
-    method 'override' (default): the application's `deployments` entry of the Ingress gets
-    {num_replicas: N, autoscaling_config: null} (null, explicitly: Serve merges the entry over the code's
-    options, and an int num_replicas next to the code's autoscaling_config would leave autoscaling on).
-    `args` stay as they are, so the application's code version (a hash of import_path, runtime_env and
-    args) is unchanged and only the Ingress changes, in place: no pool replica reloads its model.
-    method 'args': `args.ingress.deployment` gets num_replicas and loses autoscaling_config (the two exclude
-    each other in deployments.config). Changing args changes the code version: Serve restarts every
-    deployment of the application, the pools' models included (minutes on a CPU machine), and again when
-    the live config comes back."""
-    if method not in SCALE_METHODS:
-        raise ValueError(f"method must be one of {SCALE_METHODS}, got {method!r}")
-    scaled = copy.deepcopy(config)
-    app = scaled["applications"][0]
-    overrides = app.setdefault("deployments", [])
-    entry = next((o for o in overrides if o.get("name") == "Ingress"), None)
-    if entry is None:
-        entry = {"name": "Ingress"}
-        overrides.append(entry)
-    if method == "override":
-        entry.update(num_replicas=replicas, autoscaling_config=None)
-        return scaled
-    entry.pop("autoscaling_config", None)
-    entry.pop("num_replicas", None)
-    if entry == {"name": "Ingress"}:
-        overrides.remove(entry)
-    if not overrides:
-        del app["deployments"]
-    deployment = app.setdefault("args", {}).setdefault("ingress", {}).setdefault("deployment", {})
-    deployment.pop("autoscaling_config", None)
-    deployment["num_replicas"] = replicas
-    return scaled
-
-
-def ingress_scaling(config: dict) -> dict:
-    """The Ingress' replica settings in a serve config: its `deployments` entry's num_replicas /
-    autoscaling_config where it sets them (they win over the code's), else args.ingress.deployment's."""
-    app = config["applications"][0]
-    for entry in app.get("deployments") or []:
-        if entry.get("name") == "Ingress" and ({"num_replicas", "autoscaling_config"} & set(entry)):
-            return {k: entry[k] for k in ("num_replicas", "autoscaling_config") if k in entry}
-    return ((app.get("args") or {}).get("ingress") or {}).get("deployment") or {}
-
-
-class IngressScale:
-    """Context manager: the Ingress at `replicas` fixed replicas inside, the live config again after
-    (also on errors and Ctrl-C). replicas 0: leaves the deployment as it is."""
-
-    def __init__(self, admin: ServeAdmin, api: str, replicas: int, timeout_s: float, method: str = "override"):
-        self.admin, self.api, self.replicas, self.timeout_s, self.method = admin, api, replicas, timeout_s, method
-        self.original: Path | None = None
-        self.app_name: str | None = None
-
-    def __enter__(self) -> "IngressScale":
-        if self.replicas <= 0:
-            return self
-        self.original = live_config_path()
-        config = yaml.safe_load(self.original.read_text())
-        self.app_name = config["applications"][0].get("name")
-        RESULTS.mkdir(exist_ok=True)
-        scaled_path = RESULTS / f"serve_config.ingress{self.replicas}.yaml"
-        scaled_path.write_text(yaml.safe_dump(scaled_ingress_config(config, self.replicas, self.method), sort_keys=False))
-        print(f"==> Ingress to {self.replicas} replicas: {scaled_path.relative_to(REPO_ROOT)} (a copy of "
-              f"{self.original.relative_to(REPO_ROOT)}, replicas set by {self.method})", flush=True)
-        started = time.monotonic()
-        self.admin.deploy(scaled_path)
-        try:
-            wait_for(self._scaled, self.timeout_s, f"{self.replicas} RUNNING Ingress replicas",
-                     progress=lambda: self.admin.describe("Ingress", self.app_name))
-            wait_for(self._answers, 60, f"{self.api}/healthz")
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        print(f"  {self.admin.describe('Ingress', self.app_name)} after {time.monotonic() - started:.0f} s", flush=True)
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        if self.original is None:
-            return
-        original, self.original = self.original, None
-        print(f"==> restoring the live config: serve deploy {original.relative_to(REPO_ROOT)}", flush=True)
-        self.admin.deploy(original)
-        wanted = ingress_scaling(yaml.safe_load(original.read_text()))
-        try:
-            wait_for(lambda: self._restored(wanted), self.timeout_s, "the Ingress back on its configured scaling",
-                     progress=lambda: self.admin.describe("Ingress", self.app_name))
-            wait_for(self._answers, 60, f"{self.api}/healthz")
-            print(f"  {self.admin.describe('Ingress', self.app_name)}", flush=True)
-        except TimeoutError as error:
-            print(f"  warning: {error}; check `serve status`", file=sys.stderr, flush=True)
-
-    def _scaled(self) -> bool:
-        status, details = self.admin.deployment("Ingress", self.app_name)
-        replicas = details.get("replicas") or []
-        config = details.get("deployment_config") or {}
-        return (status == "RUNNING" and details.get("status") == "HEALTHY" and config.get("num_replicas") == self.replicas
-                and not config.get("autoscaling_config")
-                and len(replicas) == self.replicas and all(r.get("state") == "RUNNING" for r in replicas))
-
-    def _restored(self, wanted: dict) -> bool:
-        status, details = self.admin.deployment("Ingress", self.app_name)
-        config = details.get("deployment_config") or {}
-        replicas = details.get("replicas") or []
-        applied = bool(config.get("autoscaling_config")) if wanted.get("autoscaling_config") else \
-            config.get("num_replicas") == wanted.get("num_replicas", 1)
-        return (applied and status == "RUNNING" and details.get("status") == "HEALTHY"
-                and bool(replicas) and all(r.get("state") == "RUNNING" for r in replicas))
-
-    def _answers(self) -> bool:
-        return httpx.get(f"{self.api}/healthz", timeout=5, trust_env=False).status_code == 200
 
 
 def create_key(store, tenant: str, **limits) -> tuple[str, str]:
@@ -683,7 +472,7 @@ def main(argv: list[str] | None = None) -> None:
     except httpx.HTTPError:
         raise SystemExit(f"the graph is not up at {args.url}: run `make serve` first")
     RESULTS.mkdir(exist_ok=True)
-    with IngressScale(ServeAdmin(args.dashboard), args.url, args.ingress_replicas, args.scale_timeout, args.scale_method):
+    with FixedReplicas(ServeAdmin(args.dashboard), args.url, {"Ingress": args.ingress_replicas}, args.scale_timeout, args.scale_method):
         report = asyncio.run(run(args))
     rows, budget = report["tenants"], report["budget"]
     print("\n" + format_table(rows, budget))
