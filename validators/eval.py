@@ -1,6 +1,6 @@
 """Evaluates the fact checker on a labeled set of answers.
 
-    python -m validators.eval [--set dev|holdout|test|PATH] [--errors N]
+    python -m validators.eval [--set dev|holdout|dev-v4-holdout|test|PATH] [--errors N]
 
 Sets (format: validators/README.md, "Test set format"):
   dev   data/eval_set.jsonl (generated from the KB's own facts plus hand-written items; regenerate with
@@ -10,6 +10,8 @@ Sets (format: validators/README.md, "Test set format"):
   holdout  data/dev_v2_holdout.jsonl (written with dev_v2) and the HOLDOUT part (~35 %) of data/dev_v3.jsonl,
         checked only before and after tuning (still not a test set). The dev_v3 split is by a SHA-256 of the
         answer text (`split_part`), so it is fixed and does not depend on row order.
+  dev-v4-holdout  the HOLDOUT part (~35 %) of data/dev_v4.jsonl (a fourth independent writer; its TUNE part is
+        in dev), scored once before and once after the round of work it was written for.
   test  data/test_set.jsonl, written by someone who has not seen the code or the dev data. The figure to report.
   PATH  any file in the same format.
 
@@ -39,11 +41,15 @@ DATA_DIR = Path(__file__).parent / "data"
 # Written by an independent writer who never saw the code; split by answer hash into a tune and a holdout part.
 DEV_V3_PATH = DATA_DIR / "dev_v3.jsonl"
 TUNE_SHARE = 0.65
-DEV_PATHS = [DATA_DIR / "eval_set.jsonl", DATA_DIR / "dev_issue14.jsonl", DATA_DIR / "dev_v2.jsonl", DEV_V3_PATH]
+# A fourth independent writer's answers (relative clauses, paraphrases, question + fragment), split the same way.
+DEV_V4_PATH = DATA_DIR / "dev_v4.jsonl"
+DEV_PATHS = [DATA_DIR / "eval_set.jsonl", DATA_DIR / "dev_issue14.jsonl", DATA_DIR / "dev_v2.jsonl", DEV_V3_PATH,
+             DEV_V4_PATH]
 # Written with dev_v2 but looked at only once the design was settled: a check on over-fitting to dev, not a test.
 HOLDOUT_PATHS = [DATA_DIR / "dev_v2_holdout.jsonl", DEV_V3_PATH]
 # Files read only in part: the part each set takes.
-PARTS = {("dev", DEV_V3_PATH): "tune", ("holdout", DEV_V3_PATH): "holdout"}
+PARTS = {("dev", DEV_V3_PATH): "tune", ("holdout", DEV_V3_PATH): "holdout",
+         ("dev", DEV_V4_PATH): "tune", ("dev-v4-holdout", DEV_V4_PATH): "holdout"}
 TEST_PATH = DATA_DIR / "test_set.jsonl"
 # Written blind after the issue-14 dev work froze (the first test set's miss kinds had informed that work).
 TEST_V2_PATH = DATA_DIR / "test_v2.jsonl"
@@ -125,6 +131,8 @@ def resolve_set(name: str) -> list[Path] | None:
         return DEV_PATHS
     if name == "holdout":
         return HOLDOUT_PATHS
+    if name == "dev-v4-holdout":
+        return [DEV_V4_PATH]
     if name == "test":
         return [TEST_PATH] if TEST_PATH.exists() else None
     if name == "test-v2":
@@ -136,7 +144,7 @@ def resolve_set(name: str) -> list[Path] | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m validators.eval", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", default="dev", help="dev, holdout, test, test-v2, test-v3, or a path to a JSONL set (default dev)")
+    parser.add_argument("--set", default="dev", help="dev, holdout, dev-v4-holdout, test, test-v2, test-v3, or a path to a JSONL set (default dev)")
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)  # old spelling of --set PATH
     parser.add_argument("--errors", type=int, default=10, help="how many misjudged answers to print")
     args = parser.parse_args(argv)

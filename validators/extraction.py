@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass, field
 
 from validators.kb import Entity, KnowledgeBase
-from validators.layout import labelled_lines_to_sentences, tables_to_sentences
+from validators.lexicon import cue_alternatives
+from validators.layout import labelled_lines_to_sentences, list_items_to_sentences, tables_to_sentences
 from validators.normalize import normalize_name, normalize_value, singular, strip_accents
 from validators.numbers import WORD_VALUES, Quantity, find_quantities
 
@@ -109,7 +110,10 @@ _LEADING_FILLER = re.compile(
 _NUMBER_WORD = r"(?:" + "|".join(sorted(WORD_VALUES, key=len, reverse=True)) + r")\b"
 CUES = {
     "capital": re.compile(r"\b(?:capital(?:s|\s+city|\s+cities)?\b(?!\s+(?:punishment|gains?|letters?|markets?|investment|"
-                          r"expenditure|flows?|goods|tax))|seat of (?:government|power)\b)", re.IGNORECASE),
+                          r"expenditure|flows?|goods|tax))|seat of (?:(?:the\s+)?(?:national\s+|federal\s+)?government|power)\b|"
+                          r"(?:government|parliament|administration)\s+(?:sits|is (?:based|seated|headquartered|located)|"
+                          r"meets|resides|operates)\s+(?:in|at|from|out of)\b|(?:governed|ruled|run|administered) from\b)",
+                          re.IGNORECASE),
     "population": re.compile(r"\b(?:populat\w*|number of (?:people|inhabitants|residents|citizens)|inhabitants|inhabited|residents|people|citizens|persons|"
                              r"home to|live|lives|living|populous|headcount|"
                              r"(?:nation|country|land|state) of(?=\s+(?:about|around|roughly|some|over|nearly|almost|"
@@ -119,19 +123,28 @@ CUES = {
                        re.IGNORECASE),
     "atomic_number": re.compile(r"\b(?:atomic number|proton number|number of protons|protons?|"
                                 r"element (?:number|no\.?)|element(?=\s+(?:\d|" + _NUMBER_WORD + r"))|"
-                                r"(?:position|number|no\.|spot)(?=\s+[\w-]+(?:\s+[\w-]+)?\s+(?:on|in|of) the periodic table)|"
+                                r"(?:position|number|no\.|spot|slot|place|square|box|seat|rank)(?=\s+[\w-]+(?:\s+[\w-]+)?\s+(?:on|in|of) the periodic table)|"
                                 r"Z ?=)", re.IGNORECASE),
     "atomic_mass": re.compile(r"\b(?:atomic (?:mass|weight)|molar mass|relative atomic mass|mass|weight|weighs?)\b",
                               re.IGNORECASE),
     "currency": re.compile(r"\b(?:currenc(?:y|ies)|legal tender|monetary unit|money|us(?:e|es|ed|ing)|adopted|"
-                           r"paid|pays?|tender|prices?|priced|cash|banknotes?|coins)\b", re.IGNORECASE),
+                           r"paid|pays?|paying|tender|prices?|priced|cash|banknotes?|bank ?notes?|coins?|coinage|"
+                           r"shop(?:s|ping)?|buy(?:s|ing)?|spend(?:s|ing)?|spent|accepts?|accepted|takes?|"
+                           r"runs on|in circulation|circulat\w*|exchange)\b", re.IGNORECASE),
     "language": re.compile(r"\b(?:languages?|spoken|speak\w*|tongue|lingua franca)\b", re.IGNORECASE),
-    "symbol": re.compile(r"\b(?:symbols?|abbreviat\w*|denoted|represented by|written as)\b", re.IGNORECASE),
+    "symbol": re.compile(r"\b(?:symbols?|abbreviat\w*|denoted|represented by|written as|shorthand|short form|"
+                         r"(?:goes|go|going|is known|known) by|(?:chemical|element(?:al)?) (?:code|letters?|sign))\b", re.IGNORECASE),
 }
+# Words WordNet gives for a relation ("mother tongue", "paper money", "dwellers"): one more alternative of its cue.
+for _relation in ("currency", "language", "population"):
+    _words = cue_alternatives(_relation)
+    if _words:
+        CUES[_relation] = re.compile(rf"{CUES[_relation].pattern}|\b(?:{_words})\b", re.IGNORECASE)
 NUMERIC_RELATIONS = ("population", "area", "atomic_number", "atomic_mass")
 # "uses the won", "pay with the krona", "paid in rand": a currency word that is also an everyday word is a
 # currency right after a verb of paying or using.
-_PAID_WITH = re.compile(r"\b(?:uses?|used|using|adopted|adopts|pays?|paid|paying|priced|accepts?|accepted)\s+"
+_PAID_WITH = re.compile(r"\b(?:uses?|used|using|adopted|adopts|pays?|paid|paying|priced|accepts?|accepted|takes?|taking|"
+                        r"runs on|spends?|spending|spent|shops?|shopping|buys?|buying|settles?|transacts?)\s+"
                         r"(?:(?:with|in|using)\s+)?(?:the\s+)?$", re.IGNORECASE)
 # A clause that starts with its verb takes the subject of the clause before: "Portugal uses the euro and
 # has about 10 million people".
@@ -153,7 +166,8 @@ _NOT_A_NAME = {"it", "its", "this", "that", "the", "a", "an", "there", "they", "
                "however", "yes", "no", "sure", "approximately", "about", "around", "roughly", "also", "both", "in",
                "as", "with", "for", "while", "today", "currently", "certainly", "located", "known", "home", "its",
                "people", "locals", "citizens", "residents", "inhabitants", "everyone", "most", "many", "visitors",
-               "tourists", "here", "what", "which", "how", "where", "who", "when", "why"}
+               "tourists", "here", "what", "which", "how", "where", "who", "when", "why", "not", "nope", "maybe",
+               "partly", "well", "kind", "sort", "yep", "yeah"}
 # Place nouns that may stand between "is" and "in <region>": "Bhutan is a small country in South Asia".
 _PLACE_NOUN = r"(?:country|nation|state|kingdom|republic|island|islands|archipelago|territory|city-state|monarchy|democracy|federation|land|microstate|enclave)"
 _REGION_ADJECTIVES = {"europe": "european", "asia": "asian", "africa": "african", "america": "american",
@@ -197,6 +211,17 @@ class _Candidate:
     strict_value: bool = True
 
 
+@dataclass(frozen=True)
+class _Nationals:
+    subject: Subject  # the country whose people are counted
+    end: int  # where the demonym ends
+
+
+# What counts people before "N Canadians": "there are", "home to", "has", "a population of".
+_COUNTS_PEOPLE = re.compile(r"\b(?:there\s+(?:are|were|live|reside)|home to|populat\w*|ha[sv]e?|counts?|numbers?|totals?)\b"
+                            r"[^,;]{0,40}$", re.IGNORECASE)
+
+
 @dataclass
 class _Context:
     topic: Subject | None = None  # what "it" and "the country" refer to
@@ -205,6 +230,8 @@ class _Context:
     claims: list[Claim] = field(default_factory=list)
     recent: list[Entity] = field(default_factory=list)  # known subjects, latest last
     last_relation: str | None = None  # for an elided noun: "Turkey's currency is the lira and Egypt's is the pound"
+    polar_claims: list[Claim] = field(default_factory=list)  # the claim a yes/no question asks about
+    inverse: tuple[str, str] | None = None  # "Which country uses the yen?": ("country", "uses the yen")
 
     def anaphor(self, phrase: str) -> Subject | None:
         """"it" is the running topic; "the country" / "this element" is the latest subject of that kind."""
@@ -277,6 +304,9 @@ class ClaimExtractor:
             text = tables_to_sentences(text)
         if ":" in text or "=" in text:
             text = labelled_lines_to_sentences(text)
+        if ":" in text or "(" in text or " - " in text:
+            # "Nordic capitals: Oslo (Norway), ...", or the question's relation over "- Peru: Lima" lines
+            text = list_items_to_sentences(text, context.question_relation, self._names_subject)
         for index, sentence in enumerate(split_sentences(text)):
             if sentence.rstrip().endswith("?") and any(cue.search(sentence) for cue in CUES.values()):
                 # The answer echoes a question and answers it: "The capital of Switzerland? That would be Bern."
@@ -285,9 +315,14 @@ class ClaimExtractor:
                 continue
             if self._read_record(sentence, context):
                 continue
+            if index == answer_to and context.polar_claims:
+                self._answer_polar(sentence, context)
+            if index == answer_to and context.inverse:
+                self._answer_inverse(sentence, context)
             claims_before = len(context.claims)
-            for clause in split_clauses(sentence):
-                self._read_clause(clause, context)
+            for piece in self._expand_relatives(sentence):
+                for clause in split_clauses(piece):
+                    self._read_clause(clause, context)
             relation = context.question_relation
             cue = CUES.get(relation, _REGION_CUE)
             if index == answer_to and relation and not any(c.relation == relation for c in context.claims[claims_before:]):
@@ -300,6 +335,10 @@ class ClaimExtractor:
                 if len(context.claims) == before and lead != sentence and not cue.search(lead):
                     self._read_bare_answer(lead, context)
         return context.claims
+
+    def _names_subject(self, name: str) -> bool:
+        """Whether a list item's subject is a place or element the KB knows ("Peru", not "Note")."""
+        return self.kb.resolve(name) is not None
 
     def _read_record(self, sentence: str, context: _Context) -> bool:
         """A terse element record, every cell typed: "Silver - Ag, number 47", "sulfur = S, 16", "Si | 14 |
@@ -351,11 +390,28 @@ class ClaimExtractor:
 
     # --- question --------------------------------------------------------------------------------
     def _read_question(self, question: str, context: _Context) -> None:
+        asked = [s for s in split_sentences(question) if s.rstrip().endswith("?")]
+        inverse = _INVERSE_QUESTION.match(asked[-1]) if asked else None
+        if inverse and any(cue.search(inverse.group("rest")) for cue in CUES.values()):
+            # "Which country uses the yen?": the answer names the subject; the rest of the question is the claim
+            context.inverse = (inverse.group("kind").lower(), ("'s " if inverse.group("owner") else " ")
+                               + inverse.group("rest").strip())
+            return
+        polar = self._polar_claims(question)
+        if polar:
+            # "Is Turkey's capital Istanbul?", "Does India use the taka?": the question states a claim that
+            # "Yes"/"No" affirms or denies, and names the subject and relation a fragment answer ("No, it's
+            # the rupee.") is about.
+            context.polar_claims = polar
+            context.question_relation = polar[0].relation
+            context.question_subject = context.topic = polar[0].subject
+            context.remember(polar[0].subject)
+            return
         clause = _Clause(question, self)
         for relation, cue in CUES.items():
             match = cue.search(question)
             if match and relation not in ("currency", "population", "area") or (
-                    match and relation == "currency" and re.search(r"currenc|money", question, re.I)) or (
+                    match and relation == "currency" and re.search(r"currenc|money|cash|\bpa(?:y|id|ying)\b|spend|shop|buy|tender|banknote|coins", question, re.I)) or (
                     match and relation in ("population", "area") and re.search(
                         r"how many|populat|how (?:big|large)|area|size|inhabitants", question, re.I)):
                 context.question_relation = relation
@@ -364,10 +420,121 @@ class ClaimExtractor:
                 break
         else:
             context.question_subject = clause.first_subject_mention()
+            counted = re.search(r"\b(?i:how many)\s+([A-Z][\w'’-]+s)\b", question)
+            nationals = counted and self.demonyms.phrases.get(singular(normalize_name(counted.group(1))))
             if _REGION_QUESTION.search(question):  # "Which continent is Mongolia in?", "Where's Uruguay?"
                 context.question_relation = "region"
+            elif nationals:  # "How many Canadians are there?"
+                context.question_relation = "population"
+                context.question_subject = Subject(nationals.name, nationals)
         context.topic = context.question_subject
         context.remember(context.question_subject)
+
+    def _polar_claims(self, question: str) -> list[Claim]:
+        """The claims of a yes/no question read as the statement it asks about: "Is the capital of Australia
+        Sydney?" -> "the capital of Australia is Sydney"; "Does India use the taka?" -> "India use the taka".
+        The auxiliary is put back after each word in turn (the subject's end is not known); the first
+        statement whose every claim has a KB subject wins. [] for other questions, negative ones ("Isn't
+        ..."), alternatives ("... or ...") and questions with more than one claim."""
+        asked = [s for s in split_sentences(question) if s.rstrip().endswith("?")]
+        match = _POLAR_QUESTION.match(asked[-1]) if asked else None
+        if match is None or _POLAR_SKIP.search(match.group("rest")):
+            return []
+        aux, rest = match.group("aux").lower(), match.group("rest")
+        true_that = re.match(r"it\s+(?:true|right|correct)\s+(?:that\s+)?", rest, re.IGNORECASE)
+        if aux in ("do", "does", "did") or true_that:
+            statements = [rest[true_that.end():] if true_that else rest]
+        else:
+            words = list(re.finditer(r"\S+", rest))
+            statements = [f"{rest[:w.end()]} {aux} {rest[w.end():].lstrip()}" for w in words[:-1]
+                          if not re.fullmatch(r"(?:the|a|an|of|in|for|to|on|its|their|and|which|what)", w.group(), re.I)]
+        for statement in statements:
+            trial = _Context()
+            self._read_clause(statement.rstrip("?!. ") + ".", trial)
+            claims = trial.claims
+            if claims and all(c.subject is not None and c.subject.entity is not None for c in claims) and \
+                    len({(c.relation, c.subject.entity) for c in claims}) == 1:
+                for claim in claims:
+                    claim.partial = claim.partial or claim.relation == "language"  # "Is X spoken in Y?": among others
+                return claims[:1]
+        return []
+
+    def _answer_inverse(self, sentence: str, context: _Context) -> None:
+        """"Which country uses the yen?" answered "Japan." or "That's Japan.": read "Japan uses the yen." The
+        fragment must be just the name (an aside after a comma or dash may follow) of a KB entity of the kind
+        asked for."""
+        kind, rest = context.inverse
+        context.inverse = None
+        lead = _LEAD_BREAK.split(_LEADING_FILLER.sub("", sentence).strip(), maxsplit=1)[0]
+        lead = re.sub(r"^(?:it['’]s|that['’]s|that would be|this is|the answer is)\s+", "", lead, flags=re.I).rstrip(".!")
+        entity = self.kb.resolve(lead)
+        wanted = "element" if "element" in kind else "country"
+        if entity is None or entity.kind != wanted:
+            return
+        before = len(context.claims)
+        self._read_clause(f"{lead}{rest.rstrip('?').rstrip()}.", context)
+        for claim in context.claims[before:]:
+            claim.text = sentence.strip()
+
+    def _answer_polar(self, sentence: str, context: _Context) -> None:
+        """"Yes." affirms the yes/no question's claim, "No, ..." denies it (names and places only: "No" to
+        a figure may just correct its precision). Anything hedged ("not quite", "yes and no") says neither."""
+        polarity = _YES.match(sentence) and "yes" or _NO.match(sentence) and "no"
+        if not polarity:
+            return
+        for claim in context.polar_claims:
+            if polarity == "no" and claim.relation in NUMERIC_RELATIONS:
+                continue
+            context.claims.append(Claim(
+                text=sentence.strip(), relation=claim.relation, subject=claim.subject, value=claim.value,
+                quantity=claim.quantity, negated=claim.negated != (polarity == "no"), partial=claim.partial,
+                strict_value=claim.strict_value))
+        context.polar_claims = []
+
+    def _expand_relatives(self, sentence: str) -> list[str]:
+        """A relative clause hung on a named head becomes a sentence of its own about that head: "Japan, which
+        uses the yen, is ..." -> "Japan is ...", "Japan uses the yen."; "Peru, whose capital is Lima" ->
+        "Peru's capital is Lima"; "Egypt, where people speak Arabic" -> "In Egypt, people speak Arabic";
+        "Thailand, a country that uses the baht" likewise. Other sentences are returned as they are."""
+        if not _RELATIVE_HINT.search(sentence):
+            return [sentence]
+        clause = _Clause(sentence, self)
+        for relative in _RELATIVE.finditer(sentence):
+            head = next((m for m in clause.subject_mentions if m.end <= relative.start()
+                         and re.fullmatch(r"[\s)]*", sentence[m.end:relative.start()])), None)
+            if head is None:  # a name the KB lacks ("Paris, which is the capital of France")
+                name = clause.proper_chunk_ending(relative.start())
+                words = name.split() if name else []
+                while words and words[0] in ("The", "A", "An", "In", "On", "At", "To", "From", "And", "But", "So", "Yes", "No"):
+                    words = words[1:]
+                name = " ".join(words)
+                if not name or name.lower() in _NOT_A_NAME:
+                    continue
+                head = Mention(relative.start() - len(name), relative.start(), name, None)
+            body_start = relative.end()
+            stop = re.compile(r",(?!\d)|;|\s+[-–—]\s+|[.!?](?:\s|$)")
+            end = stop.search(sentence, body_start)
+            body_end = end.start() if end else len(sentence)
+            body = sentence[body_start:body_end].strip()
+            pronoun = relative.group("pronoun").lower()
+            if not body or _HEARSAY.search(body):
+                continue  # "which many people think uses the won": not the answer's own claim
+            if pronoun in ("which", "that") and re.match(r"(?:is|was)\s+[A-Z]", body) and \
+                    re.search(r"\b(?:of|in|for)\s+(?:the\s+)?$", sentence[:head.start]):
+                # "The capital of Peru, which is Lima, ...": the relative names the noun the head hangs on
+                rewritten = f"{sentence[:relative.start()].rstrip(' ,')} {body}."
+            elif pronoun == "whose":
+                rewritten = f"{head.text}'s {body}."
+            elif pronoun in ("where", "in which"):
+                rewritten = f"In {head.text}, {body}."
+            else:
+                rewritten = f"{head.text} {body}."
+            rest = sentence[body_end:]
+            if rest.startswith(","):
+                rest = rest[1:]
+            main = (sentence[:relative.start()].rstrip(" ,") + (" " + rest.lstrip() if rest.strip(" .!?") else "."))
+            return self._expand_relatives(main) + [rewritten]
+        return [sentence]
 
     def _read_bare_answer(self, sentence: str, context: _Context) -> None:
         """A first sentence that only gives the value the question asked for: "Paris." "About 67 million."."""
@@ -377,7 +544,8 @@ class ClaimExtractor:
         clause = _Clause(_LEADING_FILLER.sub("", sentence), self, bare_answer=True)
         values = self.values[relation].find(clause.tokens, clause.text) if relation in self.values else []
         others = [m for m in clause.subject_mentions if m.payload != subject.entity
-                  and not any(_overlaps((m.start, m.end), (v.start, v.end)) for v in values)]
+                  and not any(_overlaps((m.start, m.end), (v.start, v.end)) for v in values)
+                  and not (relation == "symbol" and m.text in self.symbols)]  # "Ir." answers with a symbol
         if others:
             return  # it talks about something else
         words = len(clause.tokens)
@@ -523,6 +691,11 @@ class ClaimExtractor:
         for quantity in clause.quantities:
             if quantity.is_year or quantity.unit in ("%", "years"):
                 continue
+            nationals = self._nationals_after(clause, quantity)
+            if nationals is not None:  # "There are about 40 million Canadians": the people of Canada
+                candidates.append(_Candidate("population", quantity.text, (quantity.start, nationals.end), nationals.subject,
+                                             quantity))
+                continue
             if quantity.unit is not None:  # the unit names the relation: "67 million people", "643,801 km²"
                 relation = UNIT_RELATION.get(quantity.unit)
                 if relation is None:
@@ -537,7 +710,7 @@ class ClaimExtractor:
                     before = [(0, r, m) for r, m in cues if after.start() <= m.start() < after.end() + 2]
                 # "covers 5 million", "people ... 5": too loose without a unit
                 before = [item for item in before if re.search(
-                    r"populat|home to|area|size|atomic|molar|proton|element|Z|number|position|spot|no\.|"
+                    r"populat|home to|area|size|atomic|molar|proton|element|Z|number|position|spot|slot|place|square|box|seat|rank|no\.|"
                     r"headcount|nation|country|land|state", item[2].group(), re.I)]
                 if not before:
                     continue
@@ -560,10 +733,25 @@ class ClaimExtractor:
             candidates.append(_Candidate(relation, quantity.text, (quantity.start, quantity.end), subject, quantity))
         return candidates
 
+    def _nationals_after(self, clause: _Clause, quantity: Quantity) -> _Nationals | None:
+        """"about 40 million Canadians" in a clause that counts them ("there are", "home to", "has", "population"):
+        the country whose demonym, in the plural, follows a bare number of at least 10,000."""
+        if quantity.unit is not None or quantity.value < 1e4:
+            return None
+        word = re.match(r"\s+([A-Z][\w'’-]+s)\b", clause.text[quantity.end:])
+        if word is None or not _COUNTS_PEOPLE.search(clause.text[:quantity.start]) or \
+                NOT_POPULATION_RE.search(clause.text[quantity.end:]):
+            return None
+        entity = self.demonyms.phrases.get(singular(normalize_name(word.group(1))))
+        if entity is None:
+            return None
+        return _Nationals(Subject(entity.name, entity), quantity.end + word.end())
+
     def _capital_candidates(self, clause: _Clause, context: _Context) -> list[_Candidate]:
         candidates = []
         for cue in CUES["capital"].finditer(clause.text):
-            subject = self._cue_subject(clause, cue, context)
+            subject = (self._possessor_before(clause, cue.start(), context) if _placed_capital(clause.text, cue) is not None
+                       else self._cue_subject(clause, cue, context))
             value = self._capital_after(clause, cue) or self._capital_before(clause, cue)
             if value:
                 candidates.append(_Candidate("capital", value[2], value[:2], subject))
@@ -572,6 +760,9 @@ class ClaimExtractor:
     def _capital_after(self, clause: _Clause, cue: re.Match) -> tuple[int, int, str] | None:
         """"capital (of X) is Y", "capital, Y,", "capital city Y"."""
         rest = clause.text[cue.end():]
+        placed = _placed_capital(clause.text, cue)
+        if placed is not None:  # "has its capital in Munich", "with its capital at Ulaanbaatar": the place is the capital
+            return clause.value_name_at(placed, "capital")
         slot = _SLOT_PREFIX.match(rest)
         position = cue.end()
         if slot:
@@ -613,7 +804,8 @@ class ClaimExtractor:
         cues = list(CUES[relation].finditer(clause.text))
         if not cues:
             return []
-        strong_cue = relation != "currency" or any(re.match(r"currenc|legal|monetary|tender", c.group(), re.I)
+        strong_cue = relation != "currency" or any(re.search(r"currenc|legal|monetary|tender|money|cash|bank|coin|"
+                                                            r"prices?\b|circulat", c.group(), re.I)
                                                    for c in cues)
         candidates = []
         for mention in self.values[relation].find(clause.tokens, clause.text):
@@ -683,7 +875,7 @@ class ClaimExtractor:
                 rf"(?:(?P<verb>\b(?:is|are|lies|sits|located|situated|found|lying|positioned|belongs to)|(?<=\bit)['’]s)\b"
                 rf"(?:\s+(?:entirely|mostly|mainly|partly|partially|primarily|largely|also|both|wholly|geographically))?"
                 rf"(?:\s+(?:in|within|on|to)|(?<!is)(?<!are)[^.;:!?]{{0,40}}?,\s+(?:in|within))"
-                rf"|\bpart of|\bcontinent of|\b{_PLACE_NOUN}\s+(?:in|of|within))\s+(?:the\s+)?"
+                rf"|\bpart of|(?P<belongs>\bbelongs? to)|\bcontinent of|\b{_PLACE_NOUN}\s+(?:in|of|within))\s+(?:the\s+)?"
                 rf"(?:(?:[a-z-]+\s+){{0,2}}(?:coast|part|edge|tip|side|corner|heart|cent(?:re|er)|region|continent|"
                 rf"north\w*|south\w*|east\w*|west\w*)\s+of\s+(?:the\s+)?)?$",
                 before, re.IGNORECASE)
@@ -699,14 +891,17 @@ class ClaimExtractor:
                          before[located.start():] if located.group("verb") else before, re.IGNORECASE):
                 continue  # "Australia is bigger than any country in Europe"
             appositive = re.match(r"[^,]+,\s+(?:a|an|the)\s+[^,]*$", before)
-            if not located.group("verb") and not appositive and (
+            if not (located.group("verb") or located.groupdict().get("belongs")) and not appositive and (
                     verb is None or not re.match(r"is|are|lies|sits|was", verb.group(), re.I)):
                 continue  # "Russia has more land than any country in Europe"
             candidates.append(_Candidate("region", mention.text, (mention.start, mention.end),
                                          strict_value=True))
         for mention in self.region_adjectives.find(clause.tokens, clause.text):
             after = clause.text[mention.end:]
-            if re.match(rf"\s+{_PLACE_NOUN}\b", after, re.IGNORECASE) and verb and re.match(r"is|are|was", verb.group(), re.I):
+            if (re.match(rf"\s+{_PLACE_NOUN}\b", after, re.IGNORECASE) and verb and re.match(r"is|are|was", verb.group(), re.I)
+                    or re.match(r"\s+(?:continent|mainland|landmass)\b", after, re.IGNORECASE)
+                    and re.search(r"\b(?:is|are|lies|sits|located|situated)\s+(?:\w+\s+)?(?:on|in)\s+the\s+$",
+                                  clause.text[:mention.start], re.IGNORECASE)):
                 candidates.append(_Candidate("region", mention.payload, (mention.start, mention.end)))
         return candidates
 
@@ -749,6 +944,23 @@ _SLOT_ANAPHOR = re.compile(r"(?:it|(?:this|the) (?:country|nation|element|metal)
                            r"there)\b", re.IGNORECASE)
 _REGION_QUESTION = re.compile(r"\b(?:which|what)\s+(?:continent|region|part of the world)\b|\bwhere(?:['’]s|\s+is|\s+are)\b",
                               re.IGNORECASE)
+# A yes/no question: "Is the capital of Australia Sydney?", "Does India use the taka?".
+_POLAR_QUESTION = re.compile(r"^\s*(?:(?:so|and|but|ok(?:ay)?|hey|quick question)[,:\s]+)*(?P<aux>is|are|was|does|do|did|has|have)"
+                             r"\s+(?P<rest>[^?]+?)\s*\?\s*$", re.IGNORECASE)
+_POLAR_SKIP = re.compile(r"n['’]t\b|\bnot\b|\bor\b|\b(?:still|ever|once|until|used to|formerly)\b", re.IGNORECASE)
+_YES = re.compile(r"\s*(?:yes|yep|yeah|yup|correct|that['’]s (?:right|correct)|indeed|exactly|absolutely|right)\b"
+                  r"(?![\s,]*(?:and no|but not|and not|sort of|kind of|partly|partially|in a way))", re.IGNORECASE)
+_NO = re.compile(r"\s*(?:no|nope|nah|incorrect|wrong|false)\b(?![\s,]*(?:problem|worries|doubt|wonder|prob|way to know))"
+                 r"(?![^.!?]*\b(?:but|although|though)\b[^.!?]*\b(?:partly|partially|also|too|in part)\b)", re.IGNORECASE)
+_HEARSAY = re.compile(r"\b(?:think|thinks|thought|believe[sd]?|assume[sd]?|say|says|said|claim(?:s|ed)?|rumou?red|"
+                      r"supposedly|mistaken(?:ly)?|wrongly|myth|misconception)\b", re.IGNORECASE)
+# "Which country uses the yen?", "What element has the symbol Fe?": the answer names the subject.
+_INVERSE_QUESTION = re.compile(r"^\s*(?:which|what)\s+(?P<kind>country|nation|state|element|chemical element|metal|gas)(?P<owner>['’]s)?\s+"
+                               r"(?P<rest>(?!is\b|are\b)[^?]+?)\s*\?\s*$", re.IGNORECASE)
+# ", which uses ...", ", whose capital is ...", ", a country that ...", ", where people ..."
+_RELATIVE_HINT = re.compile(r"\b(?:which|whose|where|that|who)\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"\s*,\s*(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?)?(?P<pronoun>in which|whose|which|that|who|where)\s+",
+                       re.IGNORECASE)
 _REGION_CUE = re.compile(r"\b(?:continent|region|located|lies|situated)\b", re.IGNORECASE)
 _SHARED_RELATIONS = ("currency", "language", "region")  # not numbers: "A and B have 3 million people" is a sum
 
@@ -837,6 +1049,11 @@ class _Clause:
             return True  # "South Korea's 52 million citizens use the won": the people stand for the country
         if re.match(r"(?:people|citizens|inhabitants|residents|locals|nationals|folks?)\s+(?:in|of|from)\b", noun.strip(), re.I):
             return True  # "People in Peru speak ...": the people stand for the country
+        if re.match(r"\s*(?:the\s+)?(?:people|citizens|inhabitants|residents|locals|nationals|folks?|population)\s+"
+                    r"(?:in|of|from)\b", self.head_phrase, re.I):
+            return True  # "The people of Brazil mostly speak ...": the people stand for the country
+        if re.fullmatch(r"(?:(?:an?|one|each|every|a single)\s+)?atoms?|(?:the\s+)?nucleus", noun.strip(), re.I):
+            return True  # "An atom of carbon weighs ...": the atom stands for the element
         if re.fullmatch(r"(?:country|nation|state|kingdom|republic|island|element|chemical element)", noun.strip(), re.I):
             return True  # "the country of Japan" is Japan
         return bool(CUES[relation].search(noun)) if relation in CUES else True
@@ -1006,6 +1223,17 @@ _CUE_AFTER_NUMBER = re.compile(
     r"\s+(?:on|in) the periodic table|,?\s+(?:is|was)\s+(?:the|its|[\w'’.\- ]{1,30}?['’]s?)\s+"
     r"(?:(?:atomic|proton)\s+number|number of protons|element number|atomic (?:mass|weight)|population)\b",
     re.IGNORECASE)
+
+
+def _placed_capital(text: str, cue: re.Match) -> int | None:
+    """Where the capital's name starts in "has its capital in Munich", "with its capital at X" (the place after
+    "in" is the value, not the owner as in "the capital of X"); None for other shapes."""
+    placed = re.match(r"\s+(?:(?:is|was)\s+)?(?:in|at)\s+(?=[A-Z])", text[cue.end():])
+    if placed and re.search(r"\b(?:has|have|had|with|keeps?|puts?|places?|located|situated|sets?|its|their)\s+"
+                            r"(?:(?:its|their|a|the|her|his)\s+)?(?:(?:national|political|official|federal|administrative)\s+)?$",
+                            text[:cue.start()], re.IGNORECASE) and cue.group().lower().startswith("capital"):
+        return cue.end() + placed.end()
+    return None
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

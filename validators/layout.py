@@ -16,6 +16,7 @@ by the regexes below, nothing learned."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # Header or label text -> relation. Anchored: a cell must be just the noun (with an optional unit in brackets).
 _HEADERS = [
@@ -101,3 +102,58 @@ def labelled_lines_to_sentences(text: str) -> str:
     if sum(r is not None for r in rewritten) < 2:
         return text
     return "\n".join(new if new is not None else old for old, new in zip(lines, rewritten))
+
+
+# A heading that names the relation a list is about: "Nordic capitals:", "Population quick guide:".
+_LIST_HEADING = re.compile(r"^\s*(?P<heading>[^:\n]{1,60}?)\s*:\s*", re.MULTILINE)
+_HEADING_NOUNS = [
+    ("capital", r"capital(?:s| cities| city)?"), ("currency", r"currenc(?:y|ies)|money"),
+    ("language", r"languages?"), ("region", r"continents?|regions?"), ("population", r"populations?|pop\.?"),
+    ("area", r"areas?|sizes?"), ("symbol", r"(?:chemical )?symbols?"),
+    ("atomic_number", r"atomic numbers?"), ("atomic_mass", r"atomic (?:mass(?:es)?|weights?)"),
+]
+_HEADING_RES = [(relation, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for relation, pattern in _HEADING_NOUNS]
+_ITEM_NAMED_FIRST = re.compile(r"^(?P<s>[^:=()\-–—,;]+?)\s*(?::|=|\s[-–—]\s)\s*(?:the\s+)?(?P<v>[^:=()]+?)[.!]?$")
+_ITEM_NAMED_AFTER = re.compile(r"^(?P<v>[^:=()]+?)\s*\((?P<s>[^()]+)\)[.!]?$")
+_BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)")
+
+
+def heading_relation(heading: str) -> str | None:
+    """The one relation a list heading names ("Nordic capitals" -> "capital"), or None (none, or two)."""
+    found = {relation for relation, pattern in _HEADING_RES if pattern.search(heading)}
+    return found.pop() if len(found) == 1 else None
+
+
+def list_items_to_sentences(text: str, relation: str | None, is_subject: Callable[[str], bool]) -> str:
+    """Items of a list about one relation -> "The capital of Peru is Lima." sentences. The relation is the one a
+    heading names ("Nordic capitals: Oslo (Norway), ...", "Population quick guide:" then bullets) or else
+    `relation` (the question's: "capitals in South America?" then "- Peru: Lima"). Items are "Peru: Lima",
+    "Peru - Lima" or "Oslo (Norway)", one a line or separated by commas after the heading; an item counts only
+    if `is_subject` accepts its subject. Needs two such items (so a lone "Note: ..." is never rewritten);
+    otherwise the text is returned as it is."""
+    heading = _LIST_HEADING.match(text)
+    named = heading_relation(heading.group("heading")) if heading else None
+    relation = named or relation
+    if relation not in _NAMED:
+        return text
+    lines = text.split("\n")
+    if heading and named:  # items may follow the heading on its own line
+        lines[0] = lines[0][heading.end():]
+    out, rewritten = [], 0
+    for line in lines:
+        pieces = [p.strip() for p in re.split(r"[;,](?!\d)", _BULLET.sub("", _DECORATION.sub("", line)))]
+        sentences = []
+        for piece in pieces:
+            match = _ITEM_NAMED_AFTER.match(piece) or _ITEM_NAMED_FIRST.match(piece)
+            if match and is_subject(match.group("s").strip()) and match.group("v").strip():
+                sentences.append(_NAMED[relation].format(s=match.group("s").strip(), v=match.group("v").strip()))
+        if sentences and len(sentences) == len([p for p in pieces if p]):
+            out.append(" ".join(sentences))
+            rewritten += len(sentences)
+        else:
+            out.append(line)
+    if rewritten < 2:
+        return text
+    if heading and named:
+        out[0] = (text.split("\n")[0][:heading.end()].rstrip() + " " + out[0]).strip()
+    return "\n".join(out)

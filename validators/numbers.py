@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from validators.lexicon import people_nouns
+
 Qualifier = Literal["exact", "approx", "at_least", "at_most", "range"]
 
 
@@ -21,7 +23,8 @@ class Unit:
 
 # Spoken unit -> canonical unit. Keys are lower case; matching ignores case.
 UNITS: dict[str, Unit] = {
-    **{w: Unit("people") for w in ("people", "inhabitants", "residents", "citizens", "persons", "individuals")},
+    **{w: Unit("people") for w in ("people", "inhabitants", "residents", "citizens", "persons", "individuals",
+                                   *people_nouns())},  # + WordNet's: "dwellers", "denizens", "occupants"
     **{w: Unit("km²") for w in ("km²", "km2", "km^2", "sq km", "sq. km", "sq. km.", "square kilometers",
                                 "square kilometres", "square km", "kilometers squared", "kilometres squared")},
     **{w: Unit("km²", 2.589988) for w in ("sq mi", "sq. mi", "sq. mi.", "square miles", "mi²", "mi2")},

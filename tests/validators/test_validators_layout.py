@@ -62,3 +62,33 @@ def test_layout_and_fragment_shapes(checker, question, answer, verdict):
 ])
 def test_true_or_unreadable_statements_are_never_contradicted(checker, answer):
     assert checker.check(answer, "Tell me about Prague").verdict != "contradicted"
+
+
+# --- lists about one relation (issue 14, round 3) ------------------------------------------------------------
+from validators.layout import heading_relation, list_items_to_sentences  # noqa: E402
+
+KNOWN = {"Peru", "Chile", "Norway", "Sweden", "Brazil"}.__contains__
+
+
+def test_heading_names_the_relation_of_an_inline_list():
+    text = "Nordic capitals: Oslo (Norway), Stockholm (Sweden)."
+    assert list_items_to_sentences(text, None, KNOWN) == \
+        "Nordic capitals: The capital of Norway is Oslo. The capital of Sweden is Stockholm."
+
+
+def test_question_relation_applies_to_bulleted_items():
+    text = "Sure:\n- Peru: Lima\n- Chile: Santiago"
+    out = list_items_to_sentences(text, "capital", KNOWN)
+    assert "The capital of Peru is Lima." in out and "The capital of Chile is Santiago." in out
+
+
+def test_list_needs_two_items_about_known_subjects():
+    assert list_items_to_sentences("Note: Peru is lovely.", "capital", KNOWN) == "Note: Peru is lovely."
+    assert list_items_to_sentences("Tips: Hats: yes\nShoes: no", "capital", KNOWN) == "Tips: Hats: yes\nShoes: no"
+    assert list_items_to_sentences("- Peru: Lima\n- Chile: Santiago", None, KNOWN) == "- Peru: Lima\n- Chile: Santiago"
+
+
+def test_heading_relation_is_one_relation_or_none():
+    assert heading_relation("Population quick guide") == "population"
+    assert heading_relation("Capitals and currencies") is None
+    assert heading_relation("Travel tips") is None
