@@ -338,8 +338,6 @@ def bare_vllm(args, llm_config, run: dict) -> Iterator[str]:
 @contextlib.contextmanager
 def raysllm_app(args, pool, version, run: dict) -> Iterator[str]:
     """Ray Serve LLM's own OpenAI app next to the graph, for the length of the block -> its base URL."""
-    # The cluster `make serve` starts uses token auth; Ray's client reads the token from ~/.ray/auth_token.
-    os.environ.setdefault("RAY_AUTH_MODE", "token" if Path("~/.ray/auth_token").expanduser().exists() else "disabled")
     import ray
     from ray import serve
     from ray.serve.llm import build_openai_app
@@ -409,6 +407,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
+    # The cluster `make serve` starts uses token auth; Ray's client reads the token from ~/.ray/auth_token.
+    # Set before anything imports Ray (the config below does), which reads it once.
+    os.environ.setdefault("RAY_AUTH_MODE", "token" if Path("~/.ray/auth_token").expanduser().exists() else "disabled")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # Ray's logging config would print every request
     try:
         httpx.get(f"{args.graph_url}/healthz", timeout=5).raise_for_status()
