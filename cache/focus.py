@@ -95,7 +95,9 @@ def request_focus(stored: str, probe: str) -> str:
     Applies only when the stored text is one clause and one clause of the probe pairs every content
     word of the stored text (cache/alignment.py's `align`); of those, the shortest clause is taken. The
     dropped clauses then add nothing the stored request depends on, so a guard should not fire on a
-    date, number or negation in them ("I hope this isn't a silly question, but ...")."""
+    date, number or negation in them ("I hope this isn't a silly question, but ..."). Only the guards
+    read the focus: the alignment rules read the whole probe, because a dropped clause may add a
+    constraint ("I'm vegan. What's a good lasagna recipe?"), and any content word of it must pair."""
     probe_pieces = pieces(probe)
     if len(probe_pieces) < 2 or len(pieces(stored)) != 1:
         return probe

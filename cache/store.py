@@ -258,16 +258,18 @@ class ResponseCacheStore:
         self, stored_text: str, probe_text: str, stored_vector: np.ndarray, probe_vector: np.ndarray
     ) -> str | None:
         """Why the candidate is not the same request ("whitespace", a guard's name, an alignment rule's
-        name ("swap", "substitution": cache/alignment.py), "verifier"), or None.
+        name ("question", "swap", "antonym", "substitution", "unmatched": cache/alignment.py), "verifier"),
+        or None.
         A check that fails makes a miss (logged once), never a failed request."""
         try:
             if whitespace_only_difference(stored_text, probe_text):
                 return "whitespace"
             # Guards and alignment read the pair with acronyms matched to their expansions and the probe cut to
             # the clause carrying the stored request (cache/focus.py); the verifier reads the texts as sent.
+            # The alignment reads the whole probe: a clause the focus drops may add a constraint ("I'm vegan.").
             stored_read, probe_read = expand_acronyms(stored_text, probe_text)
-            probe_read = request_focus(stored_read, probe_read)
-            reason = near_miss_reason(stored_read, probe_read) or alignment_reason(stored_read, probe_read)
+            probe_focus = request_focus(stored_read, probe_read)
+            reason = near_miss_reason(stored_read, probe_focus) or alignment_reason(stored_read, probe_read)
             if reason is not None or not self.config.verifier_enabled:
                 return reason
             if self._verifier is None:
