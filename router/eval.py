@@ -17,6 +17,8 @@ Sets:
   dev-v3-train / dev-v3-holdout  the two hash-split parts of router/data/dev_v3_prompts.jsonl, written by
         someone who never saw the code: the train part is in prompts.jsonl's train split, the holdout part
         (about a third) is never trained or tuned on.
+  dev-v4-train / dev-v4-holdout  the two parts of router/data/dev_v4_prompts.jsonl (another writer who never saw the
+        code), split by the SHA-256 of the prompt, 65 % / 35 %: the train part is trained on, the holdout part only scored.
   PATH  a file in the test format.
 
 Prints accuracy (with Wilson 95 % intervals) overall and separately for clear-cut and borderline
@@ -141,6 +143,13 @@ def evaluate(kind: str, threshold: float | None, large_fraction: float | None, s
 
         requests = [EvalRequest(r["messages"], r["label"], r["kind"], r["source"])
                     for r in independent_rows(set_name.removeprefix("dev-v3-"))]
+    elif set_name in ("dev-v4-train", "dev-v4-holdout"):
+        from router.data.build_dataset import V4_PATH, v4_rows
+
+        if not V4_PATH.exists():
+            print(f"no such set file: {V4_PATH}", file=sys.stderr)
+            return None
+        requests = [EvalRequest(r["messages"], r["label"], r["kind"], r["source"]) for r in v4_rows(set_name.removeprefix("dev-v4-"))]
     else:
         path = {"test": TEST_PATH, "test-v2": TEST_V2_PATH, "test-v3": TEST_V3_PATH, "dev-holdout": DEV_HOLDOUT_PATH}.get(set_name) or Path(set_name)
         if not path.exists():
@@ -227,7 +236,7 @@ def main() -> None:
     target.add_argument("--threshold", type=float, help=f"route large when score >= this (default {DEFAULT_THRESHOLD})")
     target.add_argument("--large-fraction", type=float, help="calibrate the threshold so this share of held-out requests goes large")
     parser.add_argument("--show-errors", type=int, default=0, help="print the N most confident mistakes")
-    parser.add_argument("--set", default="dev", help="dev (held-out split), dev-holdout (router/data/dev_holdout.jsonl), dev-v3-train, dev-v3-holdout, test (router/data/test_prompts.jsonl), test-v2, test-v3 (blind sets written later) or a path")
+    parser.add_argument("--set", default="dev", help="dev (held-out split), dev-holdout (router/data/dev_holdout.jsonl), dev-v3-train, dev-v3-holdout, dev-v4-train, dev-v4-holdout, test (router/data/test_prompts.jsonl), test-v2, test-v3 (blind sets written later) or a path")
     args = parser.parse_args()
     for kind in sorted(ROUTER_REGISTRY) if args.kind == "all" else [args.kind]:
         if evaluate(kind, args.threshold, args.large_fraction, args.show_errors, args.set) is None:

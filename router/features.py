@@ -237,6 +237,9 @@ ADVICE_CUE = _words(
     "can i afford", "best (?:thing|move|way|option)", "smartest", "what do i do", "what should", "where do i put",
     "where should", "which \\w+ should", "how much of my", "or (?:traditional|roth|rent|buy|finance|invest|pay|wait|stay)",
     "how worried", "do i need", "can my", "who pays", "is it (?:ok|okay|safe|bad|normal|dangerous)", "can i", "what now",
+    # timing a purchase or a sale is a decision too ("is now a good time to buy a house")
+    "(?:is )?(?:now|this|it) (?:a )?(?:good|bad|right|smart) (?:time|moment|idea)", "good time to (?:buy|sell|invest|refinance|move)",
+    "take the (?:job|offer|deal|package)", "or stay",
 )
 PERSONAL_DECISION = _words(
     "should i", "should we", "do i need", "is it (?:smart|wise|worth it|a good idea|better) (?:to|for me)",
@@ -253,6 +256,9 @@ MONEY_DECISION = _words(
     "\\d[\\d,]* (?:dollars|bucks|pounds|euros)", "quit my job", "freelance",
 )
 BRIEF_FOR_AUDIENCE = _words(
+    # an audience that needs the short, plain version ("to my grandma", "to a non-programmer")
+    "to (?:a |an |my |your |our )?(?:\\w+ )?(?:child|kid|kids|grandma|grandmother|grandpa|granny|nan|nana|mom|mum|dad|"
+    "beginner|layperson|layman|newbie|non-\\w+|toddler|first[- ]grader|teenager|preschooler|kindergartn?er)",
     "to a (?:child|kid|five[- ]year[- ]old|\\d+[- ]year[- ]old|toddler|beginner)", "for (?:a )?(?:kids?|children|a child)",
     "like i'?m (?:five|5|a kid|a child)", "eli5", "in a nutshell", "in plain (?:english|words|language)",
     "in simple (?:terms|words)", "in (?:one|a single|1) (?:sentence|line)", "one[- ]liner", "in (?:a )?few words",
@@ -275,6 +281,7 @@ HARD_MATH = _words(
     "without replacement", "with replacement", "expected value", "prove", "proof", "eigen\\w*", "solve for",
     "determinant", "inverse of", "taylor", "series", "converge\\w*", "dy/dx", "d/dx", "moles?", "molar",
     "stoichiometr\\w*", "half-life", "compound interest", "standard deviation", "odds of", "chance of",
+    "compounded", "compounding", "doubling time", "(?:to|will|does) (?:it |my money |money )?double", "rule of 72",
 )
 # Date arithmetic: a weekday of a date, the days between dates, a date N days on.
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
@@ -306,6 +313,93 @@ NUMBER_ORDERING = _words(
     "which is (?:bigger|larger|smaller|greater|more|less)", "which (?:number )?is (?:the )?(?:biggest|largest|smallest)",
     "round .{1,25} to the nearest", "place value", "(?:sort|order|arrange) these (?:numbers|decimals|fractions)",
 )
+# A code task in a few words: what to write or read, however short ("regex for a US phone number",
+# "Reverse a linked list in C. Just the code.", "What does this print? print(...)").
+CODE_TASK = _words(
+    # not "command to" or "in <language>": "the command to list files", "print a line in Go" are one-line lookups
+    "(?:regex|regexp|regular expression|sql|query|script|function|code|snippet|one-?liner|css|macro|(?:excel|spreadsheet|sheets) formula) "
+    "(?:for|to|that|which|matching)",
+    "just the code", "code only", "what (?:does|will|would) (?:this|it|the following) (?:print|output|return|log|evaluate to)",
+    "what(?:'s| is) the output",
+    "(?:reverse|sort|dedupe|deduplicate|flatten|parse|merge|invert|validate|traverse|rotate|transpose) (?:\\w+ ){0,3}?"
+    "(?:strings?|lists?|arrays?|linked lists?|dict(?:ionarie)?s?|trees?|json|csv|dates?|emails?|matri(?:x|ces))",
+    # a task verb and a language ("swap two variables in C"); not "print a line in Go" or "a comment in Swift" (trivia)
+    "(?:reverse|sort|merge|flatten|parse|validate|implement|swap|dedupe|invert|traverse|convert|check if|find the|detect|"
+    "generate|shuffle|remove duplicates|count the) [^.?!\\n]{1,40} in (?:python|java|javascript|js|typescript|c|c\\+\\+|c#|go|"
+    "golang|rust|ruby|php|kotlin|swift|bash|sql)",
+    # an error message pasted to be fixed
+    "(?:type|value|key|index|attribute|name|syntax|reference|runtime|import|zero ?division)error", "not subscriptable",
+    "undefined is not", "segfault", "segmentation fault", "null ?pointer", "stack ?overflow error",
+    "fizzbuzz", "big[- ]o", "time complexity", "off[- ]by[- ]one", "why (?:does|is) (?:this|my) (?:code|loop|function|query|script)",
+    "(?:bug|error) in (?:this|my)", "how do i (?:center|reverse|sort|merge|join|parse|loop|iterate|filter)",
+)
+CODE_CALL = re.compile(r"\b(?:print|range|len|map|filter|zip|sorted|console\.log|printf|echo|select|split|join|append|lambda)\b\s*\(|"
+                       r"\blambda\b|\[\s*\w+\s+for\s+\w+\s+in\b|\w+\s*==\s*\w+|\w+\s*\+=|&&|\|\|", re.IGNORECASE)
+# Number theory on numbers past the times tables: primality, divisibility, factors, gcd/lcm, digits of a big
+# power or factorial, sums of a series ("Is 437 prime?", "trailing zeros of 100!", "sum of the first 50 odd numbers").
+NUMBER_THEORY = _words(
+    # not "divisible by" or "a factor of": one division, which the arithmetic rule reads
+    "prime", "primes", "divisors", "factors", "factori[sz]\\w*", "gcd", "lcm", "greatest common \\w+",
+    "least common multiple", "highest common factor", "trailing zeros", "remainder", "mod",
+    "modulo", "perfect (?:square|cube|number)", "sum of (?:the )?(?:first|all)", "\\d+!", "factorial",
+    "fibonacci", "triangular number", "composite", "how many (?:zeros|zeroes|digits)", "co-?prime", "sum of (?:all )?(?:the )?(?:odd|even|integers|numbers)",
+)
+# Short logic puzzles: premises about ordering, quantifiers, family relations or truth-tellers, then a question.
+LOGIC_PUZZLE = _words(
+    "(?:all|some|no|every|none of the) \\w+ (?:are|is|can) \\w+", "does it follow",
+    "(?:so|therefore|hence|thus),? (?:do|does|is|are|can|must|will) (?:all |some |no |any )?\\w+", "can we conclude", "must be true",
+    "(?:taller|shorter|older|younger|faster|slower|heavier|lighter|richer|smarter) than", "knights?", "knaves?",
+    "always lies", "always tells the truth", "liars?", "truth-?tellers?",
+    "how many (?:brothers|sisters|siblings|handshakes|socks|ways|routes) (?:does|do|must|are|will)", "riddle", "trick question",
+    "which (?:box|door|hat|switch|one) (?:is|has|should)", "(?:sits|sat|stands|lives) (?:next to|left of|right of|between)",
+    "a bat and a ball", "(?:is (?:this|that|it) )?(?:a )?valid(?: argument| reasoning| conclusion)?\\s*\\?", "is (?:this|that) (?:logical|sound|a fallacy)", "costs? \\$?\\d+(?:\\.\\d+)? more than", "if .{3,40}, (?:then )?(?:who|what|which|how|is|does|can)",
+)
+# A word problem: quantities changed step by step ("I have 3 apples, eat one, buy 6 more, then give half away").
+WORD_PROBLEM_STEP = _words(
+    "eats?", "ate", "buys?", "bought", "gives? away", "gave", "give", "loses?", "lost", "finds?", "found", "sells?", "sold",
+    "takes? away", "half", "halves", "doubles?", "triples?", "more", "fewer", "each", "per", "then", "spends?", "spent",
+    "earns?", "earned", "shares?", "splits?", "adds?", "removes?", "twice", "remaining", "left over",
+)
+# Composed math: a variable defined, then used ("If x = 7, what is 3x + 2?").
+VARIABLE_DEFINED = re.compile(r"\b(?:if|let|given|suppose|when|where|with)\s+[a-z]\s*(?:=|is|equals)\s*-?\d", re.IGNORECASE)
+# The asker's own body: a symptom or an injury to a body part ("my knee hurts on stairs", "kid stuck a bean up his nose").
+BODY_SYMPTOM = _words(
+    "hurts?", "hurting", "pain(?:ful)?", "aches?", "aching", "sore", "itch(?:y|ing)?", "rash", "lump", "bump", "swollen",
+    "swelling", "bleed(?:s|ing)?", "bruised?", "cramps?", "numb(?:ness)?", "tingl\\w*", "dizz\\w*", "nause\\w*", "fever",
+    "cough(?:ing)?", "wheez\\w*", "stuck (?:in|up)", "up (?:his|her|my|their) nose", "closing up", "can'?t (?:see|hear|swallow|move|walk|breathe)",
+    "nose", "ear", "eye", "eyes", "throat", "chest", "knee", "back", "neck", "wrist", "ankle", "tooth", "gums?", "stomach",
+    "belly", "(?:hit|bumped|banged) (?:my|his|her|their) head", "skin", "mole", "leg", "arm", "foot", "hand", "tongue", "lips?", "heart", "lungs?", "kidneys?", "bite",
+    "burns?", "blister", "discharge", "period", "poop", "pee", "urine", "vision", "migraine", "headaches?", "shrimp", "peanuts?",
+)
+# Comparing options for the asker's own situation ("X or Y for me?", "compare A and B for my family").
+COMPARE_CUE = _words(
+    "compare", "comparison", "vs", "versus", "better", "best", "which (?:one|is better|should)", "difference between",
+    "pros and cons", "worth it",
+)
+SITUATION = _words(
+    "for me", "for my", "for us", "for our", "in my (?:situation|case|position)", "given (?:my|that i|i|we)", "i'?m",
+    "i am", "i have", "i've got", "we have", "my", "our", "should i", "should we", "would you (?:pick|choose|go)",
+)
+# A bare "X or Y" is a comparison only when it names the asker's situation ("Roth or traditional for me?").
+OR_CHOICE = re.compile(r"\b\w+ or \w+", re.IGNORECASE)
+OWN_SITUATION = _words("for me", "for my", "for us", "for our", "in my (?:situation|case)", "given (?:my|that i|i|we)", "i'?m \\d+")
+# "100!", "the first 50 odd numbers": a factorial or a long series, whatever the size of the numbers written.
+FACTORIAL_OR_SERIES = re.compile(r"\b\d+\s*!|\bfirst (?:\d{2,}|hundred|fifty|twenty|thirty|forty)\b|\b1\s*\+\s*2\s*\+\s*3\b", re.IGNORECASE)
+# A short rewrite of a pasted text: the instruction and then the text ("Make this more polite: ..."), or the text
+# and then the instruction. The text is long, the work is not (small up to about a paragraph).
+_REWRITE_VERB = (
+    r"(?:rewrite|rephrase|reword|paraphrase|proofread|translate|shorten|simplify|capitali[sz]e|polish|tidy up|condense|trim|edit)"
+    r"|(?:fix|correct|check) (?:the |my |this |any )?(?:grammar|spelling|typos?|punctuation|capitali[sz]ation|wording)"
+    r"|make (?:this|it|that|the text|the tone) (?:sound )?(?:more |less |a bit |a little |slightly )?\w+"
+    r"|(?:put|turn|convert) (?:this|it|that) (?:in|into) (?:title case|upper ?case|lower ?case|passive|active|plain|simpler|"
+    r"formal|informal|british|american)")
+REWRITE_OF_PASTE = re.compile(
+    r"^\s*(?:(?:please|pls|can you|could you|would you)\s+)?(?:" + _REWRITE_VERB + r")\b[^:\n]{0,60}(?::|\n| - )"
+    r"|\n\s*(?:(?:please|pls|can you|could you)\s+)?(?:" + _REWRITE_VERB + r")\b[^\n]{0,60}$",
+    re.IGNORECASE,
+)
+PASTE_REWRITE_MAX_WORDS = 150
+EXAMPLES_GIVEN = re.compile(r"\b(?:using|from|based on|given) (?:the|these) examples?\b", re.IGNORECASE)
 HOWTO_START = re.compile(r"^\s*(?:how (?:do|can|would) (?:i|you|we)|how to)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?:]\s|\s[-—]\s")
 FINAL_ASK_CHARS = 300
@@ -459,6 +553,21 @@ def power_beyond_mental(base: float, exponent: float) -> bool:
     return not (base == 2 and exponent <= 10)
 
 
+def root_beyond_mental(value: float) -> bool:
+    """A root is mental when the number is a square known by heart (up to 15 squared, or a round ten squared) or at
+    most 144; "sqrt of 169" is recalled, "sqrt of 7,569" is worked out."""
+    if value <= 144:
+        return False
+    root = math.isqrt(int(value)) if float(value).is_integer() else -1
+    return not (root * root == value and (root <= 15 or root % 10 == 0))
+
+
+def largest_number(text: str) -> float:
+    """The largest number written in the text (digits or number words; 0 when none)."""
+    values = [_number_value(n) for n in NUMBER.findall(with_digits(text))]
+    return max((v for v in values if v is not None), default=0.0)
+
+
 def percent_beyond_mental(percent: float, amount: float) -> bool:
     """An easy percentage ("25% of 80", "10 percent of 350") has a round rate and a result with at most
     two significant digits from an amount below 1000; "18% of 3,450" does not."""
@@ -478,7 +587,7 @@ def arithmetic_beyond_mental(text: str) -> int:
     beyond = sum(1 for a, e in POWER.findall(text) if _is_number_pair(a, e) and power_beyond_mental(_number_value(a), _number_value(e)))
     beyond += sum(1 for a, kind in SQUARED.findall(text)
                   if _number_value(a) is not None and power_beyond_mental(_number_value(a), 2 if kind.lower() == "squared" else 3))
-    beyond += sum(1 for a in ROOT.findall(text) if (_number_value(a) or 0) > 144)
+    beyond += sum(1 for a in ROOT.findall(text) if root_beyond_mental(_number_value(a) or 0))
     beyond += sum(1 for a, b in PERCENT_OF.findall(text) if _is_number_pair(a, b) and percent_beyond_mental(_number_value(a), _number_value(b)))
     pairs = [(a, op, b) for a, op, b in ARITHMETIC.findall(text)] + [(a, op, b) for op, a, b in ARITHMETIC_OF.findall(text)]
     pairs += [(a, "times", b) for a, b in MULTIPLY_BY.findall(text)]
@@ -545,10 +654,26 @@ def _lexicon_view(text: str) -> str:
     return text[:LEXICON_WINDOW_CHARS] + "\n" + text[-LEXICON_WINDOW_CHARS:]
 
 
+# A conversation pasted into one message ("User: ... Assistant: ... User: thanks!"): its last user line is the ask.
+TRANSCRIPT_ROLE = re.compile(r"(?:^|\s)(user|human|me|assistant|ai|bot|chatgpt)\s*:\s", re.IGNORECASE)
+_USER_ROLES = {"user", "human", "me"}
+
+
+def split_inline_transcript(text: str) -> tuple[str, str]:
+    """(what came before, the last user turn) of a transcript pasted as one message with two or more role labels
+    of which one is a user and one is not; ("", text) for anything else."""
+    roles = list(TRANSCRIPT_ROLE.finditer(text))
+    kinds = {m.group(1).lower() in _USER_ROLES for m in roles}
+    if len(roles) < 2 or kinds != {True, False} or roles[-1].group(1).lower() not in _USER_ROLES:
+        return "", text
+    last = roles[-1]
+    return text[: last.start()], text[last.end() :]
+
+
 def extract_features(messages: list[Message]) -> dict[str, float]:
     """Named numeric features of one request. The last user turn carries most; earlier turns count
-    through conversation depth and context size."""
-    full_text = last_user_text(messages)
+    through conversation depth and context size (a transcript pasted into the last turn counts as earlier turns)."""
+    pasted_context, full_text = split_inline_transcript(last_user_text(messages))
     text = _lexicon_view(full_text)
     tokens = TOKEN.findall(text.lower())
     words = full_text.split()
@@ -557,7 +682,7 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
     # Years ("in 2018") are not arithmetic; arithmetic_difficulty covers sums that use them.
     digit_lengths = [_digits(n) for n in numbers if not YEAR.fullmatch(n)]
     earlier = [m for m in messages[:-1] if m.get("role") in ("user", "assistant")] if messages else []
-    context_chars = sum(len(content_text(m.get("content"))) for m in earlier)
+    context_chars = sum(len(content_text(m.get("content"))) for m in earlier) + len(pasted_context)
     arith_difficulty, arith_ops = arithmetic_difficulty(text)
     domain_hits = {name: _hits(lexicon, text, tokens) for name, lexicon in DOMAIN.items()}
     person = _hits(PERSON, text, tokens)
@@ -581,6 +706,12 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
         or _hits(DATE_CALC, ask, ask_tokens) or _hits(REASONING, ask, ask_tokens) or arithmetic_beyond_mental(ask)
         or _hits(URGENT_RISK, ask, ask_tokens) or _hits(ADVICE_CUE, ask, ask_tokens))
 
+    big_number = largest_number(text)
+    factorial_or_series = bool(FACTORIAL_OR_SERIES.search(text))
+    body = _hits(BODY_SYMPTOM, text, tokens)
+    situation = _hits(SITUATION, text, tokens)
+    definition = bool(DEFINITION_ASK.match(text))
+
     features = {
         # length and structure
         "log_chars": _log(len(full_text)),
@@ -599,6 +730,11 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
         "greeting": min(_hits(GREETING, text, tokens), 3),
         "lookup": min(_hits(LOOKUP, text, tokens), 3),
         "rewrite": min(_hits(REWRITE, text, tokens), 3),
+        # not when it asks for a size, holds code or is a puzzle to decode ("make it a 2,000-word essay: ...",
+        # "fix this: def f(x): ...", "translate using the examples: ...")
+        "rewrite_of_paste": float(n_words <= PASTE_REWRITE_MAX_WORDS and bool(REWRITE_OF_PASTE.search(full_text))
+                                  and not CODE_SYNTAX.search(text) and requested_output_words(text) == 0
+                                  and not EXAMPLES_GIVEN.search(text)),
         # code
         "code_request": min(_hits(CODE_REQUEST, text, tokens), 4),
         "code_words": min(_hits(CODE_WORDS, text, tokens), 8),
@@ -619,6 +755,12 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
         "state_tracking": min(state_steps, 6),
         "reasoning": min(_hits(REASONING, text, tokens), 6),
         "multi_step": min(_hits(MULTI_STEP, text, tokens), 6),
+        # tasks short to ask and long to answer: code, number theory past the times tables, logic puzzles
+        "code_task": min(_hits(CODE_TASK, text, tokens) + _count(CODE_CALL, text), 4),
+        "number_theory_hard": min(_hits(NUMBER_THEORY, text, tokens), 3) * float(big_number > 100 or factorial_or_series),
+        "logic_puzzle": min(_hits(LOGIC_PUZZLE, text, tokens), 4),
+        "word_problem_steps": min(_hits(WORD_PROBLEM_STEP, text, tokens), 6) * float(len(numbers) + _count(NUMBER_WORDS, text) >= 2),
+        "variable_defined": float(bool(VARIABLE_DEFINED.search(text))),
         # expert domains
         **{f"domain_{name}": min(hits, 5) for name, hits in domain_hits.items()},
         "domains_total": min(sum(domain_hits.values()), 10),
@@ -641,9 +783,12 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
         "fermi": min(_hits(FERMI, text, tokens), 3),
         "money_advice": min(money, 5) * float(advice > 0 or person > 0),
         "personal_expert": min(expert_domains, 5) * float(person > 0),
+        "personal_health": min(body, 5) * float(person > 0 and not definition),
+        "compare_personal": min(_hits(COMPARE_CUE, text, tokens) * float(situation > 0)
+                                + float(bool(OR_CHOICE.search(text)) and _hits(OWN_SITUATION, text, tokens) > 0), 3),
         "expert_task": min(_hits(EXPERT_TASK, text, tokens), 3) * float(sum(domain_hits.values()) > 0),
         # a term lookup or a trivial ask about a pasted text, however long the text
-        "definition_ask": float(bool(DEFINITION_ASK.match(text))),
+        "definition_ask": float(definition),
         "trivial_ask": min(_hits(TRIVIAL_ASK, text, tokens), 3),
         "log_instruction_words": _log(instruction_words),
         # what the last question asks, apart from the chat before it
@@ -651,7 +796,8 @@ def extract_features(messages: list[Message]) -> dict[str, float]:
         "log_final_ask_words": _log(len(ask_tokens)),
         "short_howto": float(bool(HOWTO_START.match(text)) and n_words <= 14 and not CODE_SYNTAX.search(text)),
         # conversation
-        "conversation_turns": min(sum(1 for m in messages if m.get("role") == "user"), 20),
+        "conversation_turns": min(sum(1 for m in messages if m.get("role") == "user")
+                                  + len(TRANSCRIPT_ROLE.findall(pasted_context)) // 2, 20),
         "log_context_chars": _log(context_chars),
         "has_system_prompt": float(any(m.get("role") == "system" for m in messages)),
         # character mix
@@ -679,7 +825,9 @@ LARGE_EVIDENCE = {
     "long_output", "format_request", "log_requested_words", "list_lines", "starts_task_verb",
     "arithmetic_beyond_mental", "urgent_risk", "money_decision", "personal_urgent", "money_advice", "personal_expert",
     "self_harm", "fermi", "hard_math", "date_reasoning", "state_tracking", "expert_task",
+    "code_task", "number_theory_hard", "logic_puzzle", "personal_health", "compare_personal", "word_problem_steps",
+    "variable_defined",
 }  # fmt: skip
-SMALL_EVIDENCE = {"greeting", "lookup", "rewrite", "short_output", "brief_for_audience", "definition_ask", "trivial_ask",
+SMALL_EVIDENCE = {"greeting", "lookup", "rewrite", "rewrite_of_paste", "short_output", "brief_for_audience", "definition_ask", "trivial_ask",
                   "mental_arithmetic_only", "number_ordering", "final_ask_lookup"}
 FEATURE_DIRECTIONS: list[int] = [1 if n in LARGE_EVIDENCE else -1 if n in SMALL_EVIDENCE else 0 for n in FEATURE_NAMES]

@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from router.data import handwritten_borderline as borderline_prompts
+from router.data import handwritten_borderline_kinds as borderline_kinds
 from router.data import handwritten_large as large_prompts
 from router.data import handwritten_small as small_prompts
 
@@ -542,6 +543,8 @@ BORDERLINE_BATCHES = [
      ("large", large_prompts, ("BORDERLINE_ARITHMETIC", "BORDERLINE_URGENT_SAFETY", "BORDERLINE_PERSONAL_FINANCE"))],
     [("small", borderline_prompts, borderline_prompts.GROUPS["small"]),
      ("large", borderline_prompts, borderline_prompts.GROUPS["large"])],
+    [("small", borderline_kinds, borderline_kinds.GROUPS["small"]),
+     ("large", borderline_kinds, borderline_kinds.GROUPS["large"])],
 ]
 
 
@@ -614,11 +617,37 @@ def independent_rows(part: str, path: Path = INDEPENDENT_PATH) -> list[dict]:
     return [row for row in read_test_format(path) if independent_part(row["messages"]) == part] if path.exists() else []
 
 
+# ---------------------------------------------------------------- independent set (dev_v4)
+
+V4_PATH = DATA_DIR / "dev_v4_prompts.jsonl"
+V4_PREFIX = "independent/dev_v4/"
+# dev_v4 is split by the SHA-256 of its prompt (the last user turn), 65 % train / 35 % holdout.
+V4_HOLDOUT_PERCENT = 35
+
+
+def v4_part(messages: list[dict]) -> str:
+    """"holdout" for V4_HOLDOUT_PERCENT % of requests (by the SHA-256 of the last user turn), else "train"."""
+    digest = hashlib.sha256(last_user_text(messages).encode("utf-8")).hexdigest()
+    return "holdout" if int(digest[:8], 16) % 100 < V4_HOLDOUT_PERCENT else "train"
+
+
+def v4_rows(part: str, path: Path = V4_PATH) -> list[dict]:
+    """One part ("train" | "holdout") of dev_v4 (written by someone who never saw the code). The train part joins
+    prompts.jsonl (split "train", source independent/dev_v4/<kind>); the holdout part is only ever scored
+    (`python -m router.eval --set dev-v4-holdout`)."""
+    if not path.exists():
+        return []
+    rows = [row for row in read_test_format(path) if v4_part(row["messages"]) == part]
+    for row in rows:
+        row["source"] = V4_PREFIX + row["kind"]
+    return rows
+
+
 def with_independent(rows: list[dict]) -> list[dict]:
-    """`rows` plus dev_v3's train part, all in the train split; no other row or split changes."""
+    """`rows` plus the train parts of dev_v3 and dev_v4, all in the train split; no other row or split changes."""
     seen = {json.dumps(row["messages"], sort_keys=True) for row in rows}
     added = []
-    for row in independent_rows("train"):
+    for row in [*independent_rows("train"), *v4_rows("train")]:
         key = json.dumps(row["messages"], sort_keys=True)
         if key not in seen:
             seen.add(key)
@@ -716,13 +745,13 @@ def main() -> None:
     parser.add_argument("--bigbench-sdist", type=Path, default=DEFAULT_BIGBENCH_SDIST)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--borderline-only", action="store_true",
-                        help="refresh only the handwritten/borderline and independent/dev_v3 rows of the existing --output file (no BIG-bench "
+                        help="refresh only the handwritten/borderline and independent/dev_v3, dev_v4 rows of the existing --output file (no BIG-bench "
                              "needed); gives the same file as a full rebuild")
     args = parser.parse_args()
     if args.borderline_only:
         existing = [json.loads(line) for line in args.output.read_text().split("\n") if line.strip()]
         rows = with_independent(with_borderline([row for row in existing
-                                                 if not row["source"].startswith((BORDERLINE_PREFIX, INDEPENDENT_PREFIX))]))
+                                                 if not row["source"].startswith((BORDERLINE_PREFIX, INDEPENDENT_PREFIX, V4_PREFIX))]))
     else:
         rows = build(args.bigbench_sdist)
     with args.output.open("w") as out:

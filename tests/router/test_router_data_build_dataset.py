@@ -42,3 +42,25 @@ def test_independent_set_splits_by_hash_and_joins_training_only_with_its_train_p
     assert independent and all(r["split"] == "train" for r in independent)
     held = keys(build.independent_rows("holdout"))
     assert not any(json.dumps(r["messages"], sort_keys=True) in held for r in independent)
+
+
+def test_dev_v4_splits_by_the_prompts_sha256_and_only_its_train_part_is_trained_on(tmp_path):
+    import hashlib
+
+    lines = [{"prompt": f"question number {i}?", "label": "large", "kind": "borderline"} for i in range(200)]
+    path = tmp_path / "v4.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    train, holdout = build.v4_rows("train", path), build.v4_rows("holdout", path)
+    assert len(train) + len(holdout) == len(lines) and 0.25 < len(holdout) / len(lines) < 0.45
+    for row in holdout:
+        digest = hashlib.sha256(row["messages"][-1]["content"].encode()).hexdigest()
+        assert int(digest[:8], 16) % 100 < build.V4_HOLDOUT_PERCENT
+    assert all(row["source"] == build.V4_PREFIX + "borderline" for row in train)
+    if build.V4_PATH.exists():
+        shipped = [json.loads(line) for line in build.OUTPUT.read_text().split("\n") if line.strip()]
+        in_data = {json.dumps(r["messages"], sort_keys=True) for r in shipped}
+        v4_train = {json.dumps(r["messages"], sort_keys=True) for r in build.v4_rows("train")}
+        v4_holdout = {json.dumps(r["messages"], sort_keys=True) for r in build.v4_rows("holdout")}
+        assert v4_train <= in_data
+        assert not any(r["source"].startswith(build.V4_PREFIX) and json.dumps(r["messages"], sort_keys=True) in v4_holdout
+                       for r in shipped)

@@ -176,3 +176,85 @@ def test_the_final_ask_of_a_chatty_request_is_read_apart_from_the_chat():
     hard = features_of("We argued about this at dinner. What is the probability of two sixes in a row?")
     assert hard["final_ask_lookup"] == 0
     assert features_of("Sort from smallest to largest: 0.3, 0.03, 0.33")["number_ordering"] == 1
+
+
+# ---------------------------------------------------------------- round 3: the rule's borderline criteria as kinds
+
+
+def test_roots_of_squares_known_by_heart_are_mental_and_others_are_not():
+    from router.features import arithmetic_beyond_mental, root_beyond_mental
+
+    assert not root_beyond_mental(169) and not root_beyond_mental(225) and not root_beyond_mental(2500)
+    assert root_beyond_mental(289) and root_beyond_mental(7569) and root_beyond_mental(200)
+    assert arithmetic_beyond_mental("square root of 196?") == 0 and arithmetic_beyond_mental("sqrt of 7,569?") == 1
+    # two-digit by two-digit is past the times tables however tersely asked
+    assert arithmetic_beyond_mental("14*16") == 1 and arithmetic_beyond_mental("12 x 7") == 0
+
+
+def test_number_theory_fires_past_the_times_tables_and_not_on_place_value():
+    assert features_of("Is 529 prime?")["number_theory_hard"] >= 1
+    assert features_of("How many trailing zeros does 30! have?")["number_theory_hard"] >= 1
+    assert features_of("sum of the first 50 odd numbers")["number_theory_hard"] >= 1
+    assert features_of("Is 7 prime?")["number_theory_hard"] == 0
+    assert features_of("What is the tens digit of 4,382?")["number_theory_hard"] == 0
+
+
+def test_one_line_code_requests_are_code_tasks_and_code_trivia_is_not():
+    for text in ("regex for a US zip code", "Merge two sorted arrays in Java.", "python one-liner to flatten a list of lists",
+                 "What does this print? print([i*i for i in range(6) if i % 2])", "Fix: TypeError: 'NoneType' object is not subscriptable"):
+        assert features_of(text)["code_task"] >= 1, text
+    for text in ("How do I print a line in Go?", "What is the command to list files in Linux?", "Is Python case-sensitive?"):
+        assert features_of(text)["code_task"] == 0, text
+
+
+def test_tiny_logic_puzzles_and_word_problems_are_recognised():
+    assert features_of("All cats are mammals and some mammals swim, so do some cats swim?")["logic_puzzle"] >= 1
+    assert features_of("Tom is older than Ann, Ann is older than Joe. Who is youngest?")["logic_puzzle"] >= 1
+    assert features_of("How many legs does a spider have?")["logic_puzzle"] == 0
+    steps = features_of("I have 3 apples, eat one, buy 6 more, then give half away. How many are left?")["word_problem_steps"]
+    assert steps > features_of("If I have 3 apples and eat one, how many are left?")["word_problem_steps"]
+    assert features_of("If x = 7, what is 3x + 2?")["variable_defined"] == 1
+    assert features_of("What is x in algebra?")["variable_defined"] == 0
+
+
+def test_own_symptoms_are_personal_health_and_body_facts_are_not():
+    for text in ("kid stuck a bean up his nose", "Why does my hip hurt after running?", "chest tight and my left arm is numb"):
+        assert features_of(text)["personal_health"] >= 1, text
+    assert features_of("How many bones are in the human body?")["personal_health"] == 0
+    assert features_of("What is a migraine?")["personal_health"] == 0  # a definition, even with a symptom word
+
+
+def test_comparing_options_for_ones_own_situation_is_told_from_a_plain_choice():
+    assert features_of("Roth or traditional IRA for me?")["compare_personal"] >= 1
+    assert features_of("compare renting vs buying for my situation")["compare_personal"] >= 1
+    assert features_of("What's the difference between a crocodile and an alligator?")["compare_personal"] == 0
+    assert features_of("Is it 'affect' or 'effect' here?")["compare_personal"] == 0
+    timing = features_of("is now a good time to buy a house")
+    assert timing["advice_cue"] >= 1 and timing["money_advice"] >= 1
+
+
+def test_a_short_rewrite_of_a_paste_is_small_evidence_but_not_a_sized_or_code_task():
+    paragraph = "Our store will be closed on Monday for inventory. Normal hours resume on Tuesday at 9 am. " * 2
+    for text in (f"Make this more polite: {paragraph}", f"Translate into French: {paragraph}", f"{paragraph}\n\nMake that sound warmer.",
+                 "fix the grammar pls: me and him goes to the store yesterday"):
+        assert features_of(text)["rewrite_of_paste"] == 1, text
+    for text in ("Make it a 2,000 word essay: climate change", "fix this: def f(x): return x+", "Make a plan for my wedding: 150 guests",
+                 "Translate using the examples: English: a tall cat Other: zexa josugi", f"Rewrite this: {paragraph * 10}"):
+        assert features_of(text)["rewrite_of_paste"] == 0, text
+
+
+def test_an_audience_named_in_other_words_counts_as_brevity():
+    assert features_of("Explain what a computer virus is to my grandma, briefly.")["brief_for_audience"] >= 1
+    assert features_of("explain encryption to a non-programmer")["brief_for_audience"] >= 1
+    assert features_of("Explain encryption in detail.")["brief_for_audience"] == 0
+
+
+def test_a_transcript_pasted_into_one_message_is_read_as_a_conversation():
+    from router.features import split_inline_transcript
+
+    text = "User: can you plan a 2-week trip to Peru with a full budget? Assistant: (long itinerary...) User: amazing, thank you!!"
+    before, last = split_inline_transcript(text)
+    assert last == "amazing, thank you!!" and "Peru" in before
+    pasted = features_of(text)
+    assert pasted["long_output"] == 0 and pasted["conversation_turns"] >= 2 and pasted["log_context_chars"] > 0
+    assert split_inline_transcript("Note: buy milk. Reminder: call mom") == ("", "Note: buy milk. Reminder: call mom")
