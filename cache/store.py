@@ -269,7 +269,8 @@ class ResponseCacheStore:
             # The alignment reads the whole probe: a clause the focus drops may add a constraint ("I'm vegan.").
             stored_read, probe_read = expand_acronyms(stored_text, probe_text)
             probe_focus = request_focus(stored_read, probe_read)
-            reason = near_miss_reason(stored_read, probe_focus) or alignment_reason(stored_read, probe_read)
+            similarity = float(np.dot(stored_vector, probe_vector))  # unit vectors: the cosine
+            reason = near_miss_reason(stored_read, probe_focus) or alignment_reason(stored_read, probe_read, similarity)
             if reason is not None or not self.config.verifier_enabled:
                 return reason
             if self._verifier is None:

