@@ -21,7 +21,6 @@ from common.stats import wilson_interval
 import argparse
 import hashlib
 import json
-import math
 import sys
 import time
 from collections import defaultdict
@@ -53,6 +52,8 @@ SETS = {
     "test-v2": [DATA / "test_v2_pairs.jsonl"],
     # Written blind after the second round of dev work (on dev_v3, an independent writer's pairs) froze.
     "test-v3": [DATA / "test_v3_pairs.jsonl"],
+    # Written blind after the third round (strict alignment, on dev_v4, an independent writer's pairs) froze.
+    "test-v4": [DATA / "test_v4_pairs.jsonl"],
 }
 SWEEP = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 ANSWER = {"object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant", "content": "."},
@@ -156,7 +157,7 @@ def run_pairs(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", default="dev", help="dev, dev-holdout, dev-v3-holdout, dev-v4-holdout, test, test-v2, test-v3, or the path of a .jsonl file")
+    parser.add_argument("--set", default="dev", help="dev, dev-holdout, dev-v3-holdout, dev-v4-holdout, test, test-v2, test-v3, test-v4, or the path of a .jsonl file")
     parser.add_argument("--show-errors", action="store_true", help="list the pairs the cache gets wrong")
     args = parser.parse_args(argv)
 

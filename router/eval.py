@@ -56,6 +56,8 @@ DEV_HOLDOUT_PATH = DATASET_PATH.parent / "dev_holdout.jsonl"
 TEST_V2_PATH = DATASET_PATH.parent / "test_v2_prompts.jsonl"
 # Written blind after the second round of dev work (on dev_v3, an independent writer's prompts) froze.
 TEST_V3_PATH = DATASET_PATH.parent / "test_v3_prompts.jsonl"
+# Written blind after the third round of dev work (on dev_v4, an independent writer's prompts) froze.
+TEST_V4_PATH = DATASET_PATH.parent / "test_v4_prompts.jsonl"
 LATENCY_WARMUP = 5
 BORDERLINE_SOURCE_PREFIX = "handwritten/borderline/"
 TARGETS = {"clear": 0.97, "borderline": 0.9}
@@ -151,7 +153,7 @@ def evaluate(kind: str, threshold: float | None, large_fraction: float | None, s
             return None
         requests = [EvalRequest(r["messages"], r["label"], r["kind"], r["source"]) for r in v4_rows(set_name.removeprefix("dev-v4-"))]
     else:
-        path = {"test": TEST_PATH, "test-v2": TEST_V2_PATH, "test-v3": TEST_V3_PATH, "dev-holdout": DEV_HOLDOUT_PATH}.get(set_name) or Path(set_name)
+        path = {"test": TEST_PATH, "test-v2": TEST_V2_PATH, "test-v3": TEST_V3_PATH, "test-v4": TEST_V4_PATH, "dev-holdout": DEV_HOLDOUT_PATH}.get(set_name) or Path(set_name)
         if not path.exists():
             if set_name == "test":
                 print(f"TEST SET MISSING: {TEST_PATH} does not exist. It is written after the design is frozen, by someone "
@@ -236,7 +238,7 @@ def main() -> None:
     target.add_argument("--threshold", type=float, help=f"route large when score >= this (default {DEFAULT_THRESHOLD})")
     target.add_argument("--large-fraction", type=float, help="calibrate the threshold so this share of held-out requests goes large")
     parser.add_argument("--show-errors", type=int, default=0, help="print the N most confident mistakes")
-    parser.add_argument("--set", default="dev", help="dev (held-out split), dev-holdout (router/data/dev_holdout.jsonl), dev-v3-train, dev-v3-holdout, dev-v4-train, dev-v4-holdout, test (router/data/test_prompts.jsonl), test-v2, test-v3 (blind sets written later) or a path")
+    parser.add_argument("--set", default="dev", help="dev (held-out split), dev-holdout (router/data/dev_holdout.jsonl), dev-v3-train, dev-v3-holdout, dev-v4-train, dev-v4-holdout, test (router/data/test_prompts.jsonl), test-v2, test-v3, test-v4 (blind sets written later) or a path")
     args = parser.parse_args()
     for kind in sorted(ROUTER_REGISTRY) if args.kind == "all" else [args.kind]:
         if evaluate(kind, args.threshold, args.large_fraction, args.show_errors, args.set) is None:

@@ -55,6 +55,8 @@ TEST_PATH = DATA_DIR / "test_set.jsonl"
 TEST_V2_PATH = DATA_DIR / "test_v2.jsonl"
 # Written blind after the second round of dev work (on dev_v3, an independent writer's answers) froze.
 TEST_V3_PATH = DATA_DIR / "test_v3.jsonl"
+# Written blind after the third round of dev work (on dev_v4, an independent writer's answers) froze.
+TEST_V4_PATH = DATA_DIR / "test_v4.jsonl"
 LABELS = ("supported", "contradicted", "unverified")
 TARGETS = {"contradicted precision": 0.95, "contradicted recall": 0.9, "supported recall": 0.85}
 LATENCY_TARGET_MS = 20.0
@@ -139,12 +141,14 @@ def resolve_set(name: str) -> list[Path] | None:
         return [TEST_V2_PATH]
     if name == "test-v3":
         return [TEST_V3_PATH]
+    if name == "test-v4":
+        return [TEST_V4_PATH]
     return [Path(name)]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m validators.eval", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", default="dev", help="dev, holdout, dev-v4-holdout, test, test-v2, test-v3, or a path to a JSONL set (default dev)")
+    parser.add_argument("--set", default="dev", help="dev, holdout, dev-v4-holdout, test, test-v2, test-v3, test-v4, or a path to a JSONL set (default dev)")
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)  # old spelling of --set PATH
     parser.add_argument("--errors", type=int, default=10, help="how many misjudged answers to print")
     args = parser.parse_args(argv)
