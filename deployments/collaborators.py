@@ -25,7 +25,7 @@ _UNAVAILABLE = (DeploymentUnavailableError, RayActorError)
 
 
 # Errors an engine raises while reading a request that passed validation come from what the client sent.
-_REQUEST_ERRORS = (KeyError, ValueError, TypeError, IndexError)
+_REQUEST_ERRORS = (KeyError, ValueError, TypeError, IndexError, OverflowError)
 
 
 def _pool_failure(error: BaseException) -> BaseException:

@@ -84,6 +84,7 @@ def parse_request(raw: bytes, model: type[BaseModel]) -> Any:
                        code="invalid_value") from None
     except Exception as error:  # noqa: BLE001 - whatever else the client's body triggers is still the client's
         raise APIError(400, f"invalid request: {error}", code="invalid_request") from None
+    _check_token_ids(request)
     if isinstance(request, ChatCompletionRequest):
         request = _materialise_messages(request)
         for index, message in enumerate(request.messages):
@@ -92,6 +93,34 @@ def parse_request(raw: bytes, model: type[BaseModel]) -> Any:
                 raise APIError(400, f"Missing required parameter: 'messages.{index}.role'", param=f"messages.{index}.role",
                                code="missing")
     return request
+
+
+# Engines index embeddings with int32 and Hugging Face tokenizers decode u32: an id past this crashed vLLM's
+# echo path with OverflowError (a 500 schemathesis found). Ids past the vocabulary but in range get vLLM's 400.
+MAX_TOKEN_ID = 2**31 - 1
+_TOKEN_ID_LISTS = ("stop_token_ids", "allowed_token_ids", "logprob_token_ids")
+
+
+def _check_token_ids(request: BaseModel) -> None:
+    """Every token id the client sends (prompt ids, `logit_bias` keys, `stop_token_ids`, `allowed_token_ids`,
+    `logprob_token_ids`) lies in [0, MAX_TOKEN_ID]; raises a 400 naming the field otherwise."""
+    found: list[tuple[str, object]] = []
+    for name in _TOKEN_ID_LISTS:
+        found += [(f"{name}.{i}", value) for i, value in enumerate(getattr(request, name, None) or [])]
+    found += [("logit_bias", key) for key in getattr(request, "logit_bias", None) or {}]
+    prompt = getattr(request, "prompt", None)
+    if isinstance(prompt, list):  # token ids, or a batch of token-id lists (text prompts are strings)
+        rows = prompt if prompt and isinstance(prompt[0], list) else [prompt]
+        found += [(f"prompt.{r}.{i}" if len(rows) > 1 else f"prompt.{i}", value)
+                  for r, row in enumerate(rows) for i, value in enumerate(row) if isinstance(value, int)]
+    for param, value in found:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue  # not a number: vLLM's own validation names it
+        if not 0 <= number <= MAX_TOKEN_ID:
+            raise APIError(400, f"Invalid value for '{param}': token ids must be integers from 0 to {MAX_TOKEN_ID}, "
+                                f"got {value}", param=param, code="invalid_value")
 
 
 def _bad_request(error: ValidationError) -> APIError:

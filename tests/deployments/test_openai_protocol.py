@@ -82,3 +82,25 @@ def test_openapi_describes_request_bodies():
         schema = request_body_openapi(endpoint)["requestBody"]["content"]["application/json"]["schema"]
         assert endpoint.prompt_param in schema["properties"]
         assert "$ref" not in json.dumps(schema)  # inlined: the document has no $defs for openapi_extra
+
+
+@pytest.mark.parametrize(("body", "param"), [
+    # The kind: a token id outside what engines and tokenizers can hold, in every field that carries ids
+    # (2**32 with echo crashed vLLM's prompt detokenizer with OverflowError: a 500, found by schemathesis).
+    ({"model": "m", "prompt": [4294967296], "echo": True, "max_tokens": 4}, "prompt.0"),
+    ({"model": "m", "prompt": [1, -1]}, "prompt.1"),
+    ({"model": "m", "prompt": [[1, 2], [3, 2**40]]}, "prompt.1.1"),
+    ({"model": "m", "prompt": "hi", "logit_bias": {"4294967296": 1}}, "logit_bias"),
+    ({"model": "m", "prompt": "hi", "stop_token_ids": [2**31]}, "stop_token_ids.0"),
+    ({"model": "m", "prompt": "hi", "allowed_token_ids": [5, -3]}, "allowed_token_ids.1"),
+])
+def test_token_ids_out_of_range_are_400s_naming_the_field(body, param):
+    error = _error(body, COMPLETION_MODEL)
+    assert error.body()["error"]["param"] == param
+
+
+def test_token_ids_in_range_parse():
+    chat = _parse({"model": "m", "messages": X, "logit_bias": {"50": 1}, "stop_token_ids": [2]})
+    assert chat.stop_token_ids == [2]
+    completion = _parse({"model": "m", "prompt": [[1, 2], [3, 2**31 - 1]]}, COMPLETION_MODEL)
+    assert completion.prompt[1][1] == 2**31 - 1
