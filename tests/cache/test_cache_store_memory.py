@@ -171,6 +171,9 @@ def test_opposite_requests_miss(store, make_query, make_response, stored, probe)
     ("stored", "probe"),
     [
         ("What is the capital of Australia?", "What is the captial of Australia?"),
+        # The rewording: "how long" and "time limit" are one question-form group (cache/alignment.py).
+        ("How long do I have to return an item bought online in the EU?",
+         "What is the time limit for returning an item bought online in the EU?"),
     ],
 )
 def test_typos_and_rewordings_hit(store, make_query, make_response, stored, probe):
