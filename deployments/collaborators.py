@@ -100,13 +100,16 @@ class ServePools:
         return response
 
     async def _has_running_replica(self, pool: str, version: str) -> bool:
-        """Whether Serve's status shows the pool version a RUNNING replica. One read serves every request
-        waiting within `status_max_age_s`; if the status cannot be read, True (wait, as Serve would)."""
+        """Whether the pool version has a replica: False at once when the handle's own router has none left
+        (see `_router_replicas`), else whether Serve's status shows a RUNNING one. One status read serves
+        every request waiting within `status_max_age_s`; if it cannot be read, True (wait, as Serve would)."""
+        handle = self.handles[pool][version]
+        if _router_replicas(handle) == 0:
+            return False
         loop = asyncio.get_running_loop()
         if self._status is None or (self._status.done() and loop.time() - self._status_read_at > self.status_max_age_s):
             self._status_read_at = loop.time()
             self._status = asyncio.ensure_future(asyncio.to_thread(serve.status))
-        handle = self.handles[pool][version]
         try:
             status = await asyncio.shield(self._status)  # one waiter's cancellation must not cancel the others' read
             details = status.applications[handle.app_name].deployments.get(handle.deployment_name)
@@ -164,6 +167,20 @@ def _sse_payloads(event: Any) -> list[dict[str, Any]]:
         if line.startswith("data: ") and line[6:].strip() != "[DONE]":
             payloads.append(json.loads(line[6:]))
     return payloads
+
+
+def _router_replicas(handle: DeploymentHandle) -> int | None:
+    """How many replicas the handle's router can still send to, or None where that is not known (router not
+    started yet, or Ray's internals differ from 2.60's). The router drops a replica the moment a call finds
+    its actor dead; Serve's controller notices only at its next health check (`health_check_period_s`, 10 s
+    here), so the status alone kept the first request after a kill waiting ~9 s (a new-user trial)."""
+    try:
+        router = handle._router._asyncio_router  # private: Ray Serve has no public view of a handle's replicas
+        if not router.running_replicas_populated():
+            return None
+        return len(router.request_router.curr_replicas)
+    except AttributeError:
+        return None
 
 
 class TenancyAccess:

@@ -130,3 +130,19 @@ def test_unreadable_status_keeps_waiting_as_serve_would(monkeypatch):
         await call
 
     asyncio.run(scenario())
+
+
+def test_pool_whose_router_lost_every_replica_fails_over_without_reading_status(monkeypatch):
+    async def scenario():
+        status = FakeStatus(running=1)  # the controller has not noticed the death yet
+        pools, handle = _pools(monkeypatch, status)
+        replicas = {"r1": object()}
+        request_router = SimpleNamespace(curr_replicas=replicas)
+        handle._router = SimpleNamespace(_asyncio_router=SimpleNamespace(
+            running_replicas_populated=lambda: True, request_router=request_router))
+        replicas.clear()  # a call found the only replica's actor dead
+        with pytest.raises(PoolUnavailable):
+            await pools._call("small", "v1", CHAT, object())
+        assert status.reads == 0 and handle.responses[0].cancelled
+
+    asyncio.run(scenario())
