@@ -58,7 +58,8 @@ class ServePools:
 
     A request that no replica has taken within `assign_timeout_s` fails over (PoolUnavailable
     'unavailable') when its pool version is *suspect*: one of its calls failed for want of a replica (actor
-    died, engine dead), or Serve's status, read then, shows it no RUNNING replica. Serve's router would
+    died, engine dead), or, looked at then, its handle's router has no replica left or Serve's status shows
+    it no RUNNING replica. Serve's router would
     otherwise hold the request until a replacement has loaded its model (measured: ~45-70 s on a CPU
     machine). A pool that has RUNNING replicas is busy, not gone: while it scales out its requests queue
     as Serve intends (bounded by max_queued_requests) and are looked at again every `assign_timeout_s`.
