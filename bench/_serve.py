@@ -40,6 +40,12 @@ def ray_env() -> dict[str, str]:
     return env
 
 
+def use_ray_auth() -> None:
+    """Sets this process's RAY_AUTH_MODE as `ray_env` does, for a bench that connects to Ray itself. Call it
+    before anything imports Ray, which reads the mode once."""
+    os.environ.setdefault("RAY_AUTH_MODE", ray_env()["RAY_AUTH_MODE"])
+
+
 def serve_cli() -> str:
     """`serve` of the interpreter running this script (the project's .venv)."""
     candidate = Path(sys.executable).parent / "serve"
@@ -226,9 +232,8 @@ class FixedReplicas:
             status, details = self.admin.deployment(name, self.app_name)
             replicas = details.get("replicas") or []
             config = details.get("deployment_config") or {}
-            if not (status == "RUNNING" and details.get("status") == "HEALTHY" and config.get("num_replicas") == count
-                    and not config.get("autoscaling_config")
-                    and len(replicas) == count and all(r.get("state") == "RUNNING" for r in replicas)):
+            if not (config.get("num_replicas") == count and not config.get("autoscaling_config")
+                    and len(replicas) == count and _settled(status, details)):
                 return False
         return True
 
@@ -236,13 +241,19 @@ class FixedReplicas:
         status, details = self.admin.deployment(name, self.app_name)
         config = details.get("deployment_config") or {}
         replicas = details.get("replicas") or []
-        if wanted.get("autoscaling_config") or not wanted:
-            # Autoscaling, from the config or (wanted == {}) from the code: back when Serve autoscales again.
-            applied = bool(config.get("autoscaling_config")) if wanted.get("autoscaling_config") else True
+        if wanted.get("autoscaling_config"):
+            applied = bool(config.get("autoscaling_config"))
+        elif not wanted:
+            applied = True  # the config leaves scaling to the code: any setting is the code's
         else:
             applied = config.get("num_replicas") == wanted.get("num_replicas", 1)
-        return (applied and status == "RUNNING" and details.get("status") == "HEALTHY"
-                and bool(replicas) and all(r.get("state") == "RUNNING" for r in replicas))
+        return applied and bool(replicas) and _settled(status, details)
 
     def _answers(self) -> bool:
         return httpx.get(f"{self.api}/healthz", timeout=5, trust_env=False).status_code == 200
+
+
+def _settled(app_status: str, details: dict) -> bool:
+    """The application RUNNING, the deployment HEALTHY and every one of its replicas RUNNING."""
+    return (app_status == "RUNNING" and details.get("status") == "HEALTHY"
+            and all(r.get("state") == "RUNNING" for r in details.get("replicas") or []))

@@ -55,7 +55,7 @@ from urllib.parse import urlparse
 import httpx
 
 from bench._load import percentile
-from bench._serve import REPO_ROOT, RESULTS, ServeAdmin, ray_env, require_loopback, wait_for
+from bench._serve import REPO_ROOT, RESULTS, ServeAdmin, require_loopback, use_ray_auth, wait_for
 from bench.tenancy_load import create_key
 
 PROMPTS = [
@@ -188,7 +188,7 @@ async def traffic(api: str, secret: str, args: argparse.Namespace, part: str, t0
 
 
 def connect_ray() -> None:
-    os.environ.update({k: v for k, v in ray_env().items() if k == "RAY_AUTH_MODE"})
+    use_ray_auth()
     import ray
 
     ray.init(address="auto", log_to_driver=False, logging_level=logging.WARNING)

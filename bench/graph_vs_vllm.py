@@ -50,10 +50,9 @@ from typing import Any, Iterable, Iterator
 import httpx
 
 from bench._load import LevelResult, run_level, summary_row
-from bench._serve import FixedReplicas, ServeAdmin
+from bench._serve import RESULTS, FixedReplicas, ServeAdmin, use_ray_auth
 from bench.prompts import BENCH_PROMPTS
 
-RESULTS = Path(__file__).parent / "results"
 TARGETS = ("vllm", "graph", "raysllm")
 LABELS = {"graph": "graph", "raysllm": "Ray Serve LLM", "vllm": "bare vLLM"}
 GOAL_TOKENS_RATIO = 0.95  # graph tokens/s / bare vLLM tokens/s, at least (issue 9)
@@ -407,9 +406,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
-    # The cluster `make serve` starts uses token auth; Ray's client reads the token from ~/.ray/auth_token.
-    # Set before anything imports Ray (the config below does), which reads it once.
-    os.environ.setdefault("RAY_AUTH_MODE", "token" if Path("~/.ray/auth_token").expanduser().exists() else "disabled")
+    use_ray_auth()  # before the config below imports Ray
     logging.getLogger("httpx").setLevel(logging.WARNING)  # Ray's logging config would print every request
     try:
         httpx.get(f"{args.graph_url}/healthz", timeout=5).raise_for_status()

@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 
 from bench._load import percentile
+from bench._serve import RESULTS, use_ray_auth
 
-RESULTS = Path(__file__).parent / "results"
 NOOP_APP, NOOP_ROUTE = "bench-noop", "/bench-noop"
 
 
@@ -40,7 +38,7 @@ def deploy_noop() -> None:
             await request.body()
             return {"ok": True}
 
-    os.environ.setdefault("RAY_AUTH_MODE", "token" if Path("~/.ray/auth_token").expanduser().exists() else "disabled")
+    use_ray_auth()
     ray.init(address="auto", log_to_driver=False)
     serve.run(NoOp.bind(), name=NOOP_APP, route_prefix=NOOP_ROUTE)
 
