@@ -254,9 +254,9 @@ class IngressConfig(StrictModel):
         True, description="Retry once on the other pool when the chosen one is unavailable or saturated before any token."
     )
     pool_assign_timeout_s: float = Field(
-        2.0, gt=0, description="While a pool has no RUNNING replica or has just lost one (died, engine dead), a "
-        "request to it that no replica has taken within this time fails over (or gets 503 with Retry-After), until "
-        "one is taken in time again. Healthy pools have no such deadline: their requests queue while they scale out.",
+        2.0, gt=0, description="A request that no replica has taken within this time fails over (or gets 503 with "
+        "Retry-After) if its pool has just lost a replica (died, engine dead) or has none left (its handle's router, "
+        "then Serve's status); a pool with RUNNING replicas is busy: its requests keep queuing while it scales out.",
     )
     deployment: DeploymentOptions = Field(default_factory=DeploymentOptions)
 
