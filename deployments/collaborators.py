@@ -139,25 +139,37 @@ class ServePools:
             raise self._failure(pool, version, error) from None
         raise PoolUnavailable("unavailable", "the pool returned no response")
 
-    async def stream(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> AsyncIterator[dict[str, Any]]:
+    async def stream(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> AsyncIterator[list[dict[str, Any]]]:
         # Continuous usage: every chunk carries the tokens so far, so a cancelled stream is still charged
         # for what it generated. The pipeline strips it where the client did not ask.
         request = request.model_copy(update={"stream_options": StreamOptions(include_usage=True, continuous_usage_stats=True)})
         try:
             async for item in await self._call(pool, version, endpoint, request):
-                for event in item if isinstance(item, list) else [item]:
-                    if _is_error(event):
-                        raise _engine_error(event)
-                    for chunk in _sse_payloads(event):
-                        if "error" in chunk and "choices" not in chunk:
-                            error = chunk["error"]
-                            raise APIError(int(error.get("code") or 500) if str(error.get("code", "")).isdigit() else 500,
-                                           error.get("message", "engine error"), type=error.get("type"))
-                        yield chunk
+                batch, error = _stream_batch(item)
+                if batch:
+                    yield batch  # what came before an error is still relayed
+                if error is not None:
+                    raise error
         except (APIError, PoolUnavailable):
             raise
         except Exception as error:  # noqa: BLE001 - mapped to the pipeline's errors
             raise self._failure(pool, version, error) from None
+
+
+def _stream_batch(item: Any) -> tuple[list[dict[str, Any]], APIError | None]:
+    """One LLMServer stream message (a list of SSE events, batched every stream_batching_interval_ms, or
+    one event) -> its chunks up to the first error, and that error as an APIError (None if none)."""
+    batch: list[dict[str, Any]] = []
+    for event in item if isinstance(item, list) else [item]:
+        if _is_error(event):
+            return batch, _engine_error(event)
+        for chunk in _sse_payloads(event):
+            if "error" in chunk and "choices" not in chunk:
+                error = chunk["error"]
+                status = int(error["code"]) if str(error.get("code", "")).isdigit() else 500
+                return batch, APIError(status, error.get("message", "engine error"), type=error.get("type"))
+            batch.append(chunk)
+    return batch, None
 
 
 def _sse_payloads(event: Any) -> list[dict[str, Any]]:

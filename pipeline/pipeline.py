@@ -6,10 +6,12 @@ Every collaborator is a plain async callable (`Collaborators`), so the whole flo
 fakes; the Ray Serve ingress wires DeploymentHandles into it. A stage returns values; the pipeline
 writes what happened into the request's `Trace` (headers, metrics, the summary log line).
 
-Streams: tokens are relayed as they come. The chunks that carry a `finish_reason` are held back until
-the answer is complete and validated; the verdict then rides on the last of them as a `validation`
-field, so the stream stays a plain OpenAI stream (no `choices: []` chunk unless the client asked for
-usage with `stream_options.include_usage`).
+Streams: tokens are relayed as they come, one write per batch the pool sends (Ray Serve LLM batches a
+stream's chunks every `stream_batching_interval_ms`; one write per batch, as Ray Serve LLM's own ingress
+does, instead of one per token, saves a Serve message per token). The chunks that carry a
+`finish_reason` are held back until the answer is complete and validated; the verdict then rides on the
+last of them as a `validation` field, so the stream stays a plain OpenAI stream (no `choices: []` chunk
+unless the client asked for usage with `stream_options.include_usage`).
 """
 
 from __future__ import annotations
@@ -48,9 +50,10 @@ class Pools(Protocol):
         """The full response body of `version` of `pool`. Raises APIError for the engine's 4xx,
         PoolUnavailable for capacity."""
 
-    def stream(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> AsyncIterator[dict[str, Any]]:
-        """Stream chunks as dicts, each with `usage` so far (continuous usage), the final one with
-        `choices: []` and the totals. Raises like `complete`, before or during the stream."""
+    def stream(self, pool: str, version: str, endpoint: Endpoint, request: Any) -> AsyncIterator[list[dict[str, Any]]]:
+        """Stream chunks as dicts, in batches as the pool sent them (never empty). Each chunk has `usage`
+        so far (continuous usage); the final one has `choices: []` and the totals. Raises like
+        `complete`, before or during the stream."""
 
 
 @dataclass
@@ -95,7 +98,8 @@ class Reply:
 
 @dataclass
 class StreamReply:
-    """A streaming response: `events` yields ready SSE strings; `trace` is final once they are consumed."""
+    """A streaming response: `events` yields ready writes, each one or more whole SSE events (`data: ...\\n\\n`);
+    `trace` is final once they are consumed."""
 
     events: AsyncIterator[str]
     trace: Trace
@@ -107,10 +111,10 @@ def sse(payload: dict[str, Any] | str) -> str:
     return f"data: {data}\n\n"
 
 
-async def _prepend(first: dict, rest: AsyncIterator[dict]) -> AsyncIterator[dict]:
+async def _prepend(first: list[dict], rest: AsyncIterator[list[dict]]) -> AsyncIterator[list[dict]]:
     yield first
-    async for item in rest:
-        yield item
+    async for batch in rest:
+        yield batch
 
 
 class Pipeline:
@@ -228,11 +232,10 @@ class Pipeline:
             chunks = job.endpoint.replay(body)
             if body.get("validation") and chunks:
                 chunks[-1]["validation"] = body["validation"]
-            for chunk in chunks:
-                yield sse(chunk)
+            events = [sse(chunk) for chunk in chunks]
             if _include_usage(job.request) and body.get("usage"):
-                yield sse(_usage_chunk(job.endpoint, body, body["usage"]))
-            yield sse("[DONE]")
+                events.append(sse(_usage_chunk(job.endpoint, body, body["usage"])))
+            yield "".join([*events, sse("[DONE]")])  # a stored answer: one write
         finally:
             self._observe(trace)
 
@@ -379,10 +382,10 @@ class Pipeline:
     # ---- generation (stream) ---------------------------------------------------------------------
 
     async def _stream(self, job: Job, decision: RouteDecision, query: CacheQuery | None, trace: Trace) -> StreamReply:
-        """Opens the pool's stream and waits for its first chunk, so that errors (prompt too long, pool
-        saturated) become a status code, and an unavailable pool fails over, before any byte is sent."""
+        """Opens the pool's stream and waits for its first batch of chunks, so that errors (prompt too long,
+        pool saturated) become a status code, and an unavailable pool fails over, before any byte is sent."""
 
-        async def open_stream(candidate: str, version: str) -> tuple[dict | None, AsyncIterator[dict]]:
+        async def open_stream(candidate: str, version: str) -> tuple[list[dict] | None, AsyncIterator[list[dict]]]:
             chunks = self.c.pools.stream(candidate, version, job.endpoint, self._pool_request(job, candidate, version))
             try:
                 return await chunks.__anext__(), chunks
@@ -393,7 +396,8 @@ class Pipeline:
         return StreamReply(self._relay(job, pool, first, chunks, query, trace), trace, trace.headers(streaming=True))
 
     async def _relay(
-        self, job: Job, pool: str, first: dict | None, chunks: AsyncIterator[dict], query: CacheQuery | None, trace: Trace
+        self, job: Job, pool: str, first: list[dict] | None, batches: AsyncIterator[list[dict]], query: CacheQuery | None,
+        trace: Trace,
     ) -> AsyncIterator[str]:
         endpoint = job.endpoint
         client_usage, continuous = _include_usage(job.request), _continuous_usage(job.request)
@@ -404,30 +408,32 @@ class Pipeline:
         counted = False
         started = time.perf_counter()
         try:
-            source = _prepend(first, chunks) if first is not None else chunks
+            source = _prepend(first, batches) if first is not None else batches
             try:
-                async for chunk in source:
-                    usage = chunk.get("usage") or usage
-                    if not chunk.get("choices"):
-                        continue  # the usage-only chunk: re-sent at the end if the client asked
-                    if not continuous:
-                        chunk.pop("usage", None)
-                    if guard is not None:
-                        guard.filter(chunk)  # redacted spans never leave in a chunk
-                    pieces = endpoint.chunk_pieces(chunk)
-                    if any(p.text for p in pieces):
-                        trace.mark_first_token()
-                    relayed.append({k: v for k, v in chunk.items() if k != "usage"})
-                    if any(p.finish_reason is not None for p in pieces):
-                        held.append(chunk)
-                        continue
-                    for waiting in held:  # an earlier choice finished (n > 1): no need to wait longer
-                        yield sse(waiting)
-                    held.clear()
-                    yield sse(chunk)
+                async for batch in source:
+                    out: list[str] = []
+                    for chunk in batch:
+                        usage = chunk.get("usage") or usage
+                        if not chunk.get("choices"):
+                            continue  # the usage-only chunk: re-sent at the end if the client asked
+                        if not continuous:
+                            chunk.pop("usage", None)
+                        if guard is not None:
+                            guard.filter(chunk)  # redacted spans never leave in a chunk
+                        pieces = endpoint.chunk_pieces(chunk)
+                        if any(p.text for p in pieces):
+                            trace.mark_first_token()
+                        relayed.append({k: v for k, v in chunk.items() if k != "usage"})
+                        if any(p.finish_reason is not None for p in pieces):
+                            held.append(chunk)
+                            continue
+                        out.extend(sse(waiting) for waiting in held)  # an earlier choice finished (n > 1)
+                        held.clear()
+                        out.append(sse(chunk))
+                    if out:
+                        yield "".join(out)
             except (PoolUnavailable, APIError) as error:  # the status line is gone: report in-band, as OpenAI does
-                for event in _ended_in_band(error if isinstance(error, APIError) else self._unavailable(error), held, trace):
-                    yield event
+                yield "".join(_ended_in_band(error if isinstance(error, APIError) else self._unavailable(error), held, trace))
                 return
             finally:
                 trace.stages_ms["generate"] = (time.perf_counter() - started) * 1000
@@ -439,8 +445,7 @@ class Pipeline:
                 try:
                     validation = await self._validate(endpoint, body, endpoint.question(job.request), trace)
                 except APIError as refused:  # fail-closed: the tokens are out; say so in-band
-                    for event in _ended_in_band(refused, held, trace):
-                        yield event
+                    yield "".join(_ended_in_band(refused, held, trace))
                     return
             if validation is not None:
                 action = self._policy(pool).streaming_action()
@@ -451,13 +456,12 @@ class Pipeline:
                 body["validation"] = field_value
             if held and trace.guardrails.body_field() is not None:
                 held[-1]["guardrails"] = trace.guardrails.body_field()
-            for waiting in held:
-                yield sse(waiting)
+            tail = [sse(waiting) for waiting in held]
             if body is not None:
                 trace.answer = AnswerShape.of(list(endpoint.choice_texts(body).values()), endpoint.finish_reasons(body))
             if client_usage and usage is not None:
-                yield sse(_usage_chunk(endpoint, relayed[0] if relayed else {}, usage))
-            yield sse("[DONE]")
+                tail.append(sse(_usage_chunk(endpoint, relayed[0] if relayed else {}, usage)))
+            yield "".join([*tail, sse("[DONE]")])
             if body is not None:
                 verdict = validation.verdict if validation is not None else None
                 await self._cache_store(endpoint, query, body, verdict, trace)

@@ -146,3 +146,16 @@ def test_pool_whose_router_lost_every_replica_fails_over_without_reading_status(
         assert status.reads == 0 and handle.responses[0].cancelled
 
     asyncio.run(scenario())
+
+
+def test_a_stream_message_is_one_batch_and_an_error_in_it_ends_the_stream_after_what_came_before():
+    def event(text):
+        return 'data: {"choices": [{"index": 0, "delta": {"content": "%s"}}]}\n\n' % text
+
+    batch, error = collaborators._stream_batch([event("a"), event("b") + event("c"), "data: [DONE]\n\n"])
+    assert [c["choices"][0]["delta"]["content"] for c in batch] == ["a", "b", "c"] and error is None
+
+    failed = 'data: {"error": {"message": "context too long", "type": "BadRequestError", "code": 400}}\n\n'
+    batch, error = collaborators._stream_batch([event("a"), failed, event("never")])
+    assert [c["choices"][0]["delta"]["content"] for c in batch] == ["a"]
+    assert error.status_code == 400 and "context too long" in error.message

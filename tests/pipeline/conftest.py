@@ -15,8 +15,8 @@ from pipeline import CHAT, COMPLETION, APIError, Caller, Collaborators, Job, Pip
 
 @dataclass
 class FakePools:
-    """Answers `answers[pool]` (split into word chunks when streaming); `fail[pool]` raises before any token,
-    `fail_after[pool]` after that many chunks."""
+    """Answers `answers[pool]` (split into word chunks when streaming, sent `batch_size` chunks per batch);
+    `fail[pool]` raises before any token, `fail_after[pool]` after that many chunks."""
 
     answers: dict[str, str] = field(default_factory=lambda: {"small": "Paris is the capital.", "large": "Paris is the capital."})
     fail: dict[str, BaseException] = field(default_factory=dict)
@@ -24,6 +24,7 @@ class FakePools:
     calls: list[tuple[str, Any]] = field(default_factory=list)
     versions: list[tuple[str, str]] = field(default_factory=list)
     prompt_tokens: int = 7
+    batch_size: int = 1
 
     def _body(self, endpoint, pool, request) -> dict:
         text = self.answers[pool]
@@ -52,9 +53,12 @@ class FakePools:
         if pool in self.fail:
             raise self.fail[pool]
         words = self.answers[pool].split(" ")
+        batch: list[dict] = []
         envelope = {"id": "chatcmpl-x", "object": endpoint.chunk_object_name, "created": 1, "model": request.model}
         for i, word in enumerate(words):
             if self.fail_after.get(pool) == i:
+                if batch:
+                    yield batch
                 raise PoolUnavailable("unavailable", "replica died")
             piece = word if i == 0 else " " + word
             finish = "stop" if i == len(words) - 1 else None
@@ -63,9 +67,12 @@ class FakePools:
                 choice = {"index": 0, "delta": {"content": piece}, "logprobs": None, "finish_reason": finish}
             else:
                 choice = {"index": 0, "text": piece, "logprobs": None, "finish_reason": finish}
-            await asyncio.sleep(0)
-            yield {**envelope, "choices": [choice], "usage": usage}
-        yield {**envelope, "choices": [], "usage": usage}
+            batch.append({**envelope, "choices": [choice], "usage": usage})
+            if len(batch) == self.batch_size:
+                await asyncio.sleep(0)
+                yield batch
+                batch = []
+        yield [*batch, {**envelope, "choices": [], "usage": usage}]
 
 
 class FakeChecker:
@@ -213,10 +220,16 @@ def run_stream(pipeline, job_) -> tuple[object, list]:
 
 async def collect(reply) -> list:
     """The SSE payloads of a stream reply, parsed ("[DONE]" kept as a string)."""
+    return [event for write in [w async for w in reply.events] for event in sse_events(write)]
+
+
+def sse_events(write: str) -> list:
+    """The SSE payloads of one write of a stream (one or more whole `data: ...\\n\\n` events)."""
+    assert write.startswith("data: ") and write.endswith("\n\n")
     events = []
-    async for event in reply.events:
-        assert event.startswith("data: ") and event.endswith("\n\n")
-        data = event[len("data: "):-2]
+    for event in write[:-2].split("\n\n"):
+        assert event.startswith("data: ")
+        data = event[len("data: "):]
         events.append(data if data == "[DONE]" else json.loads(data))
     return events
 

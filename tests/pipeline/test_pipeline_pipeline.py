@@ -244,6 +244,29 @@ def test_stream_is_a_plain_openai_stream_with_the_verdict_on_its_final_chunk():
     assert len(h.traces) == 1 and h.traces[0].completion_tokens == len(h.pools.answers["small"].split())
 
 
+def test_stream_writes_once_per_pool_batch_with_the_same_events():
+    from tests.pipeline.conftest import sse_events
+
+    def writes(batch_size):
+        h = Harness()
+        h.pools.answers["small"] = "one two three four five six seven"
+        h.pools.batch_size = batch_size
+
+        async def go():
+            reply = await h.pipeline().run(job(chat_request(model="small", stream=True)))
+            return [w async for w in reply.events]
+
+        return run(go())
+
+    single, batched = writes(1), writes(3)
+    # 7 words in batches of 3: [1-3] [4-6] [7 + the usage-only chunk]; the final chunk is held for the
+    # verdict and leaves with [DONE] in the last write.
+    assert len(single) == 7 and len(batched) == 3
+    assert [sse_events(w) for w in batched] == [sse_events("".join(single[0:3])), sse_events("".join(single[3:6])),
+                                                 sse_events(single[6])]
+    assert sse_events(batched[-1])[-1] == "[DONE]" and sse_events(batched[-1])[-2]["validation"]["verdict"] == "supported"
+
+
 def test_stream_usage_chunk_only_when_asked():
     h = Harness()
     _, events = run_stream(h.pipeline(), job(chat_request(model="small", stream=True, stream_options={"include_usage": True})))
