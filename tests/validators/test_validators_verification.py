@@ -152,8 +152,107 @@ def test_bad_as_of_is_rejected_with_the_field(tmp_path, write_jsonl):
         read_fact_file(path)
 
 
-def test_default_kb_populations_are_the_freshest_source(checker):
+def test_default_kb_keeps_both_dated_populations(checker):
     nigeria = checker.kb.facts(checker.kb.resolve("Nigeria"), "population")
-    assert len(nigeria) == 1 and nigeria[0].as_of >= "2018" and "geonames" in nigeria[0].source.lower()
+    assert sorted(fact.as_of for fact in nigeria) == ["2014", "2018"]
+    assert "geonames" in max(nigeria, key=lambda fact: fact.as_of).source.lower()
     assert verdict(checker, "Nigeria has roughly 220 million people.") != "contradicted"
     assert verdict(checker, "Nigeria has roughly 20 million people.") == "contradicted"
+
+
+def _trend_checker(tmp_path, write_jsonl, figures, reference_date="2026-07-01", **population):
+    """A KB of Trendland's dated populations {as_of: number} and one area; population tolerance overrides."""
+    from validators.build_kb import build_knowledge_base
+    from validators.config import _default_tolerances
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    rows = [{"subject": "Trendland", "relation": "population", "value": number, "unit": "people", "as_of": as_of,
+             "source": f"census {as_of}", "kind": "country"} for as_of, number in figures.items()]
+    rows += [{"subject": "Trendland", "relation": "area", "value": 50_000, "unit": "km²", "as_of": "2014",
+              "kind": "country"}]
+    build_knowledge_base(tmp_path / "kb.sqlite", [write_jsonl(tmp_path / "facts.jsonl", rows)], sources=())
+    tolerances = _default_tolerances()
+    tolerances["population"] = tolerances["population"].model_copy(update=population)
+    return FactChecker(FactCheckerConfig(kb_path=tmp_path / "kb.sqlite", reference_date=reference_date,
+                                         tolerances=tolerances))
+
+
+def _population(checker, millions):
+    [claim] = checker.check(f"Trendland has a population of {millions:,.1f} million.").claims
+    return claim
+
+
+def test_fit_trend_projects_the_freshest_figure_along_its_own_trend(checker):
+    from datetime import date
+
+    from validators.kb import Fact
+    from validators.verification import fit_trend
+
+    tolerance = checker.config.tolerance_for("population")
+    facts = [Fact("X", "population", "100", 100e6, "people", "a", "2014"),
+             Fact("X", "population", "110", 110e6, "people", "b", "2018")]
+    trend = fit_trend(facts, date(2026, 7, 1), tolerance)
+    assert trend.newest.as_of == "2018" and trend.older.as_of == "2014"
+    assert trend.raw == pytest.approx(1.1 ** 0.25 - 1) and trend.rate == trend.raw  # within the plausible range
+    assert trend.projected == pytest.approx(110e6 * (1 + trend.rate) ** 8, rel=1e-3)
+    # clamped to the fastest plausible growth; beyond twice that it is no trend (refugees, a redefinition)
+    faster = [facts[0], Fact("X", "population", "120", 120e6, "people", "b", "2018")]
+    assert fit_trend(faster, date(2026, 7, 1), tolerance).rate == tolerance.growth_per_year
+    jump = [facts[0], Fact("X", "population", "150", 150e6, "people", "b", "2018")]
+    assert fit_trend(jump, date(2026, 7, 1), tolerance) is None
+    assert fit_trend(facts[1:], date(2026, 7, 1), tolerance) is None  # one dated figure: no trend
+
+
+def test_a_growing_countrys_old_figure_is_contradicted_its_current_one_supported(tmp_path, write_jsonl):
+    # +2.5 %/yr from 2014 to 2018: about 122 million by mid-2026.
+    growing = _trend_checker(tmp_path, write_jsonl, {"2014": 90_600_000, "2018": 100_000_000})
+    assert _population(growing, 122).verdict == "supported"  # today's figure
+    assert _population(growing, 100).verdict == "supported"  # the KB's own 2018 figure, within the trend's doubt
+    old = _population(growing, 86)  # a figure of ~2012: out of date
+    assert old.verdict == "contradicted"
+    assert old.evidence["as_of"] == "2018" and "2018" in old.reason and "2014" in old.reason
+    assert "122 million" in old.reason  # the projection is said, not only the KB value
+    assert _population(growing, 200).verdict == "contradicted"  # beyond any plausible growth
+    # +1 %/yr: supported up to +2 %/yr since 2018 (129 million), then unverified up to 3 %/yr (139 million)
+    slow = _trend_checker(tmp_path / "slow", write_jsonl, {"2014": 96_100_000, "2018": 100_000_000})
+    assert _population(slow, 125).verdict == "supported"
+    assert _population(slow, 135).verdict == "unverified"  # faster growth than the trend: may be newer
+    assert _population(slow, 145).verdict == "contradicted"
+
+
+def test_a_shrinking_countrys_old_figure_is_contradicted_a_lower_one_unverified(tmp_path, write_jsonl):
+    # -1.2 %/yr from 2014 to 2018: about 36 million by mid-2026; it had 42 million in 2014. Declines up to
+    # 3 %/yr count as plausible here, so a lower figure has room to be newer than the KB.
+    shrinking = _trend_checker(tmp_path, write_jsonl, {"2014": 41_980_000, "2018": 40_000_000},
+                               decline_per_year=0.03)
+    assert _population(shrinking, 36).verdict == "supported"
+    assert _population(shrinking, 46).verdict == "contradicted"  # what it had years ago
+    assert _population(shrinking, 29).verdict == "unverified"  # a steeper decline than the trend: may be newer
+    assert _population(shrinking, 20).verdict == "contradicted"
+
+
+def test_trend_uncertainty_sets_how_much_of_the_trend_an_old_figure_may_fall_short(tmp_path, write_jsonl):
+    figures = {"2014": 90_600_000, "2018": 100_000_000}
+    strict = _trend_checker(tmp_path / "strict", write_jsonl, figures, trend_uncertainty=0.0)
+    loose = _trend_checker(tmp_path / "loose", write_jsonl, figures, trend_uncertainty=1.0)
+    assert _population(strict, 100).verdict == "contradicted"  # the whole trend since 2018 counted on
+    assert _population(loose, 100).verdict == "supported"
+    off = _trend_checker(tmp_path / "off", write_jsonl, figures, follow_trend=False)
+    assert _population(off, 86).verdict == "supported"  # the symmetric age-widened rule: ±18 % of 100 million
+
+
+def test_area_is_not_projected(tmp_path, write_jsonl):
+    growing = _trend_checker(tmp_path, write_jsonl, {"2014": 90_600_000, "2018": 100_000_000})
+    assert verdict(growing, "Trendland covers 50,000 square kilometres.") == "supported"
+    assert verdict(growing, "Trendland covers 58,000 square kilometres.") == "contradicted"
+
+
+def test_follow_trend_config_is_validated():
+    from pydantic import ValidationError
+
+    from validators.config import Tolerance
+
+    with pytest.raises(ValidationError, match="trend_uncertainty"):
+        Tolerance(below=0.1, above=0.1, trend_uncertainty=1.5)
+    with pytest.raises(ValidationError, match="follow_trends"):
+        Tolerance(below=0.1, above=0.1, follow_trends=True)
