@@ -111,8 +111,9 @@ _NUMBER_WORD = r"(?:" + "|".join(sorted(WORD_VALUES, key=len, reverse=True)) + r
 CUES = {
     "capital": re.compile(r"\b(?:capital(?:s|\s+city|\s+cities)?\b(?!\s+(?:punishment|gains?|letters?|markets?|investment|"
                           r"expenditure|flows?|goods|tax))|seat of (?:(?:the\s+)?(?:national\s+|federal\s+)?government|power)\b|"
-                          r"(?:government|parliament|administration)\s+(?:sits|is (?:based|seated|headquartered|located)|"
-                          r"meets|resides|operates)\s+(?:in|at|from|out of)\b|(?:governed|ruled|run|administered) from\b)",
+                          r"(?:government|parliament|administration)(?P<government_of>\s+of\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})?"
+                          r"\s+(?:sits|is (?:based|seated|headquartered|located)|meets|resides|operates)"
+                          r"(?:\s+(?:in|at|from|out of)\b|(?=\s*(?:[.,;!?]|$)))|(?:governed|ruled|run|administered) from\b)",
                           re.IGNORECASE),
     "population": re.compile(r"\b(?:populat\w*|number of (?:people|inhabitants|residents|citizens)|inhabitants|inhabited|residents|people|citizens|persons|"
                              r"home to|live|lives|living|populous|headcount|"
@@ -145,6 +146,7 @@ NUMERIC_RELATIONS = ("population", "area", "atomic_number", "atomic_mass")
 # currency right after a verb of paying or using.
 _PAID_WITH = re.compile(r"\b(?:uses?|used|using|adopted|adopts|pays?|paid|paying|priced|accepts?|accepted|takes?|taking|"
                         r"runs on|spends?|spending|spent|shops?|shopping|buys?|buying|settles?|transacts?)\s+"
+                        r"(?:for\s+(?:[\w'’]+\s+){1,3}?(?=(?:with|in|using)\s))?"  # "pay for groceries with the peso"
                         r"(?:(?:with|in|using)\s+)?(?:the\s+)?$", re.IGNORECASE)
 # A clause that starts with its verb takes the subject of the clause before: "Portugal uses the euro and
 # has about 10 million people".
@@ -170,6 +172,14 @@ _NOT_A_NAME = {"it", "its", "this", "that", "the", "a", "an", "there", "they", "
                "partly", "well", "kind", "sort", "yep", "yeah"}
 # Place nouns that may stand between "is" and "in <region>": "Bhutan is a small country in South Asia".
 _PLACE_NOUN = r"(?:country|nation|state|kingdom|republic|island|islands|archipelago|territory|city-state|monarchy|democracy|federation|land|microstate|enclave)"
+# "Africa's most populous country", "Asia's second largest nation": a ranking within a group, so the possessor
+# is the group the subject belongs to, not the owner of the relation.
+_RANKED = re.compile(r"\b(?:most|least|largest|biggest|smallest|second|third|fourth|fifth|top|leading)\b", re.IGNORECASE)
+_RANKED_MEMBER = re.compile(rf"[\w-]+\s+(?:{_PLACE_NOUN}|countries|nations|states|elements|metals|gases)\b", re.IGNORECASE)
+# "Ethiopia, in East Africa, ...": the region in an appositive right after the subject.
+_PLACED_APPOSITIVE = re.compile(r"^\s*[^,]+?,\s+(?:(?:located|situated|lying)\s+)?(?:in|on)\s+(?:the\s+)?"
+                                r"(?:(?:central|north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?|"
+                                r"north-?(?:east|west)(?:ern)?|south-?(?:east|west)(?:ern)?)\s+)?$", re.IGNORECASE)
 _REGION_ADJECTIVES = {"europe": "european", "asia": "asian", "africa": "african", "america": "american",
                       "oceania": "oceanian", "middle east": "middle eastern", "caribbean": "caribbean"}
 # Element symbols that are also English words; they name an element only next to a "symbol" cue.
@@ -232,6 +242,7 @@ class _Context:
     last_relation: str | None = None  # for an elided noun: "Turkey's currency is the lira and Egypt's is the pound"
     polar_claims: list[Claim] = field(default_factory=list)  # the claim a yes/no question asks about
     inverse: tuple[str, str] | None = None  # "Which country uses the yen?": ("country", "uses the yen")
+    sentence_start: int = 0  # the index in `claims` of the current sentence's first claim
 
     def anaphor(self, phrase: str) -> Subject | None:
         """"it" is the running topic; "the country" / "this element" is the latest subject of that kind."""
@@ -319,7 +330,7 @@ class ClaimExtractor:
                 self._answer_polar(sentence, context)
             if index == answer_to and context.inverse:
                 self._answer_inverse(sentence, context)
-            claims_before = len(context.claims)
+            claims_before = context.sentence_start = len(context.claims)
             for piece in self._expand_relatives(sentence):
                 for clause in split_clauses(piece):
                     self._read_clause(clause, context)
@@ -336,9 +347,13 @@ class ClaimExtractor:
                     self._read_bare_answer(lead, context)
         return context.claims
 
-    def _names_subject(self, name: str) -> bool:
-        """Whether a list item's subject is a place or element the KB knows ("Peru", not "Note")."""
-        return self.kb.resolve(name) is not None
+    def _names_subject(self, name: str) -> bool | str:
+        """Whether a list item's subject is a place or element the KB knows ("Peru", not "Note"); an element
+        symbol ("Ne", also an English word or a pronoun: "He") is replaced by the element's name."""
+        entity = self.kb.resolve(name)
+        if entity is None:
+            return False
+        return entity.name if name.strip() in self.symbols else True
 
     def _read_record(self, sentence: str, context: _Context) -> bool:
         """A terse element record, every cell typed: "Silver - Ag, number 47", "sulfur = S, 16", "Si | 14 |
@@ -655,6 +670,8 @@ class ClaimExtractor:
         """The subject owning a cue: "France's capital", "its population", "the country's languages"."""
         before = clause.text[:position]
         match = re.search(r"(?P<owner>[\w.’'\- ]+?)['’]s?\s+(?:[\w-]+\s+){0,3}$", before)
+        if match and _RANKED.search(before[match.end("owner"):]) and _RANKED_MEMBER.match(clause.text, position):
+            return None  # "Africa's most populous country": Africa holds the subject, it does not own the figure
         if match and re.search(r"['’]s?\s", before[match.end("owner"):]):
             owner_end = match.end("owner")
             mention = next((m for m in clause.subject_mentions if m.end == owner_end), None)
@@ -711,8 +728,13 @@ class ClaimExtractor:
                 # "covers 5 million", "people ... 5": too loose without a unit
                 before = [item for item in before if re.search(
                     r"populat|home to|area|size|atomic|molar|proton|element|Z|number|position|spot|slot|place|square|box|seat|rank|no\.|"
-                    r"headcount|nation|country|land|state", item[2].group(), re.I)]
+                    r"headcount|nation|country|land|state", item[2].group(), re.I) or _MASS_OF.match(item[2].group())
+                    and _ARTICLE_BEFORE.search(clause.text, 0, item[2].start()) and _OF_AFTER.match(clause.text, item[2].end())]
                 if not before:
+                    owner = self._elided_population_owner(clause, quantity, candidates, context)
+                    if owner is not None:  # "A has 68 million people and B about 56 million"
+                        candidates.append(_Candidate("population", quantity.text, (quantity.start, quantity.end), owner,
+                                                     quantity))
                     continue
                 _, relation, cue = min(before, key=lambda item: item[0])
                 relation_cues = [cue]
@@ -733,6 +755,21 @@ class ClaimExtractor:
             candidates.append(_Candidate(relation, quantity.text, (quantity.start, quantity.end), subject, quantity))
         return candidates
 
+    def _elided_population_owner(self, clause: _Clause, quantity: Quantity, found: list[_Candidate],
+                                 context: _Context) -> Subject | None:
+        """The country owning a bare "about 56 million" whose noun is elided because the same sentence has just
+        counted people: "Tanzania has about 68 million people and Kenya about 56 million", "Japan has about 123
+        million people, while the Philippines has roughly 115 million". The country must stand right before the
+        number (a verb of having between them at most); None otherwise."""
+        if quantity.value < 1e5 or not (any(c.relation == "population" for c in found) or any(
+                c.relation == "population" for c in context.claims[context.sentence_start:])):
+            return None
+        owner = next((m for m in clause.subject_mentions if m.payload.kind == "country" and re.fullmatch(
+            r"\s+(?:(?:has|had|have|with|counts|numbers)\s+)?", clause.text[m.end:quantity.start])), None)
+        if owner is None or NOT_POPULATION_RE.search(clause.text[quantity.end:]):
+            return None
+        return Subject(owner.text, owner.payload)
+
     def _nationals_after(self, clause: _Clause, quantity: Quantity) -> _Nationals | None:
         """"about 40 million Canadians" in a clause that counts them ("there are", "home to", "has", "population"):
         the country whose demonym, in the plural, follows a bare number of at least 10,000."""
@@ -752,6 +789,8 @@ class ClaimExtractor:
         for cue in CUES["capital"].finditer(clause.text):
             subject = (self._possessor_before(clause, cue.start(), context) if _placed_capital(clause.text, cue) is not None
                        else self._cue_subject(clause, cue, context))
+            if cue.group("government_of"):  # "the government of Turkey sits in ...": the owner is inside the cue
+                subject = self._slot_after(clause, cue.start("government_of"), context) or subject
             value = self._capital_after(clause, cue) or self._capital_before(clause, cue)
             if value:
                 candidates.append(_Candidate("capital", value[2], value[:2], subject))
@@ -796,6 +835,10 @@ class ClaimExtractor:
                          r"legislative|judicial|executive|federal|current|and|city|seat|[a-z]+|[A-Z][a-z]+)\s+){0,3}$", before)
         if not link:  # appositive: "Tunis, the capital of Tunisia, ..."
             link = re.search(r"\s*,\s+(?:the|its|[\w'’.\- ]+['’]s)\s+(?:[a-z]+\s+){0,2}$", before)
+        if not link:  # "Ankara, the Turkish capital, ...": the adjective must be a country's (not "the Olympic capital")
+            link = re.search(r"\s*,\s+the\s+(?P<adjective>[A-Z][\w-]+)\s+(?:[a-z]+\s+)?$", before)
+            if link and self.demonyms.phrases.get(normalize_name(link.group("adjective"))) is None:
+                link = None
         if not link:
             return None
         return clause.value_name_ending(link.start(), "capital")
@@ -879,6 +922,10 @@ class ClaimExtractor:
                 rf"(?:(?:[a-z-]+\s+){{0,2}}(?:coast|part|edge|tip|side|corner|heart|cent(?:re|er)|region|continent|"
                 rf"north\w*|south\w*|east\w*|west\w*)\s+of\s+(?:the\s+)?)?$",
                 before, re.IGNORECASE)
+            if _PLACED_APPOSITIVE.match(before) and re.match(r"\s*,", clause.text[mention.end:]):
+                # "Ethiopia, in East Africa, has ...": an appositive places the subject before its verb
+                candidates.append(_Candidate("region", mention.text, (mention.start, mention.end)))
+                continue
             if not located:
                 compass = re.search(r"\b(?:in|within)\s+(?:the\s+)?(?:central|north(?:ern)?|south(?:ern)?|east(?:ern)?|"
                                     r"west(?:ern)?|north-?(?:east|west)(?:ern)?|south-?(?:east|west)(?:ern)?)\s+$",
@@ -899,6 +946,8 @@ class ClaimExtractor:
         for mention in self.region_adjectives.find(clause.tokens, clause.text):
             after = clause.text[mention.end:]
             if (re.match(rf"\s+{_PLACE_NOUN}\b", after, re.IGNORECASE) and verb and re.match(r"is|are|was", verb.group(), re.I)
+                    or re.match(rf"\s+{_PLACE_NOUN}\s*,", after, re.IGNORECASE)  # "Kazakhstan, a Central Asian country, has"
+                    and re.match(r"[^,]+,\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}$", clause.text[:mention.start])
                     or re.match(r"\s+(?:continent|mainland|landmass)\b", after, re.IGNORECASE)
                     and re.search(r"\b(?:is|are|lies|sits|located|situated)\s+(?:\w+\s+)?(?:on|in)\s+the\s+$",
                                   clause.text[:mention.start], re.IGNORECASE)):
@@ -1142,7 +1191,8 @@ class _Clause:
     def demonym_before(self, position: int) -> Subject | None:
         """"the Canadian capital": a country's adjective at most two words before a relation noun."""
         for mention in self.extractor.demonyms.find(self.tokens, self.text):
-            if mention.end <= position and re.fullmatch(r"\s+(?:[a-z-]+\s+){0,2}", self.text[mention.end:position]) \
+            gap = self.text[mention.end:position]
+            if mention.end <= position and re.fullmatch(r"\s+(?:[a-z-]+\s+){0,2}", gap) and not VERB_RE.search(gap) \
                     and (mention.start == 0 or re.search(r"\b(?:the|a|an)\s+$", self.text[:mention.start], re.I)):
                 return Subject(mention.text, mention.payload)
         return None
@@ -1203,9 +1253,15 @@ class _Clause:
 # What may stand between a numeric cue and a number written in words: "atomic number twelve", "atomic number
 # of carbon is six", "population is about thirty".
 _SPELLED_AFTER_CUE = re.compile(
-    r"(?:atomic (?:number|mass|weight)|proton number|number of protons|element(?: number| no\.?)?|molar mass|"
+    r"(?:atomic (?:number|mass|weight)|\b(?:a|an|its|the)\s+(?:mass|weight)(?=\s+of\b)|proton number|number of protons|element(?: number| no\.?)?|molar mass|"
     r"populat\w*|home to|headcount|(?:nation|country|land|state) of)(?:\s+of\s+(?:the\s+)?[\w'’.\- ]{1,40}?)?(?:\s*(?:is|was|of|equals|=|:|,|-))?"
     r"(?:\s+(?:about|approximately|around|roughly|exactly|just|only|nearly|some))?\s*$", re.IGNORECASE)
+
+
+# A plain "mass"/"weight" reads a bare number only as "a mass of 207" ("a critical mass of 52 kg" is no atomic mass).
+_MASS_OF = re.compile(r"(?:mass|weight)$", re.IGNORECASE)
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an|its|the)\s+$", re.IGNORECASE)
+_OF_AFTER = re.compile(r"\s+of\b", re.IGNORECASE)
 
 
 # ... or right before one: "Twelve is the atomic number of magnesium", "at number eighty on the periodic table".
@@ -1299,7 +1355,8 @@ def split_sentences(text: str) -> list[str]:
 
 
 _CLAUSE_BREAK = re.compile(r";|,?\s+(?:and|but|while|whereas|although|though|yet)\s+(?=(?:it|its|it's|they|their|"
-                           r"the|this|there|people|locals|residents|citizens|visitors|you|one|most)\b|[A-Z])|,?\s+and\s+(?=" + _VERB_LED + r")|,\s+(?=(?:it|its|it's|and its)\b)|\s+[-–—]\s+(?=[A-Z])|:\s+(?=[A-Z])")
+                           r"the|this|there|people|locals|residents|citizens|visitors|you|one|most)\b|[A-Z]|"
+                           r"[a-z][\w-]*\s+(?:is|has|was|weighs|uses|sits|lies)\b)|,?\s+and\s+(?=" + _VERB_LED + r")|,\s+(?=(?:it|its|it's|and its)\b)|\s+[-–—]\s+(?=[A-Z])|:\s+(?=[A-Z])")
 
 
 def split_clauses(sentence: str) -> list[str]:

@@ -104,8 +104,10 @@ def labelled_lines_to_sentences(text: str) -> str:
     return "\n".join(new if new is not None else old for old, new in zip(lines, rewritten))
 
 
-# A heading that names the relation a list is about: "Nordic capitals:", "Population quick guide:".
+# A heading that names the relation a list is about: "Nordic capitals:", "Population quick guide:", or a lead-in
+# ending in a verb, "The capitals are France (Paris), ..." (colon optional).
 _LIST_HEADING = re.compile(r"^\s*(?P<heading>[^:\n]{1,60}?)\s*:\s*", re.MULTILINE)
+_VERB_HEADING = re.compile(r"^\s*(?P<heading>[^:\n]{1,60}?\s+(?:are|were|include|includes))\s*:?\s+", re.IGNORECASE)
 _HEADING_NOUNS = [
     ("capital", r"capital(?:s| cities| city)?"), ("currency", r"currenc(?:y|ies)|money"),
     ("language", r"languages?"), ("region", r"continents?|regions?"), ("population", r"populations?|pop\.?"),
@@ -113,8 +115,16 @@ _HEADING_NOUNS = [
     ("atomic_number", r"atomic numbers?"), ("atomic_mass", r"atomic (?:mass(?:es)?|weights?)"),
 ]
 _HEADING_RES = [(relation, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for relation, pattern in _HEADING_NOUNS]
-_ITEM_NAMED_FIRST = re.compile(r"^(?P<s>[^:=()\-–—,;]+?)\s*(?::|=|\s[-–—]\s)\s*(?:the\s+)?(?P<v>[^:=()]+?)[.!]?$")
+_NUMERIC = ("population", "area", "atomic_number", "atomic_mass")
+# Item shapes. Each gives a subject `s` and a value `v`; "Oslo (Norway)" and "Norway (Oslo)" are told apart by
+# which side names a known subject.
+_ITEM_NAMED_FIRST = re.compile(r"^(?P<s>[^:=()\-–—,;]+?)\s*(?::|=|→|\s[-–—]\s|\s+is\s+)\s*(?:the\s+)?(?P<v>[^:=()]+?)[.!]?$")
 _ITEM_NAMED_AFTER = re.compile(r"^(?P<v>[^:=()]+?)\s*\((?P<s>[^()]+)\)[.!]?$")
+_ITEM_VALUE_FOR = re.compile(r"^(?:the\s+)?(?P<v>[^:=()]+?)\s+(?:for|of|in)\s+(?P<s>[^:=()]+?)[.!]?$")  # "Lima for Peru"
+_ITEM_NUMBER = re.compile(  # "lithium 3", "France about 68 million": numeric relations only
+    r"^(?P<s>[^\d:=()\-–—,;]+?)\s+(?P<v>(?:(?:about|around|roughly|approximately|approx\.|nearly|almost|over|~)\s*)?"
+    r"\d[\d.,]*(?:\s*(?:million|billion|thousand|u|amu|km²|km2|sq km|square kilomet(?:er|re)s|people))?)[.!]?$",
+    re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)")
 
 
@@ -124,15 +134,46 @@ def heading_relation(heading: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def list_items_to_sentences(text: str, relation: str | None, is_subject: Callable[[str], bool]) -> str:
+def _item(piece: str, relation: str, subject_name: Callable[[str], bool | str]) -> tuple[str, str] | None:
+    """(subject as written for the sentence, value) of one list item, or None when it is no item about a known
+    subject. `subject_name` accepts a subject (True, or the name to write instead, e.g. "Neon" for "Ne")."""
+    shapes = [_ITEM_NAMED_AFTER, _ITEM_NAMED_FIRST, _ITEM_VALUE_FOR] + ([_ITEM_NUMBER] if relation in _NUMERIC else [])
+    for shape in shapes:
+        match = shape.match(piece)
+        if not match:
+            continue
+        pairs = [(match.group("s").strip(), match.group("v").strip())]
+        if shape is _ITEM_NAMED_AFTER:
+            pairs.append(pairs[0][::-1])  # "Norway (Oslo)": the subject leads
+        for subject, value in pairs:
+            name = subject_name(subject) if subject and value else False
+            if name:
+                return (name if isinstance(name, str) else subject), value
+    return None
+
+
+def _pieces(line: str) -> list[str]:
+    """The items of one line: split at commas and semicolons; a piece that is two items joined by "and"
+    ("Finland (Helsinki) and Norway (Oslo)") is split there too, by the caller, only if both halves are items."""
+    return [p.strip() for p in re.split(r"[;,](?!\d)", _BULLET.sub("", _DECORATION.sub("", line)))]
+
+
+def list_items_to_sentences(text: str, relation: str | None, is_subject: Callable[[str], bool | str]) -> str:
     """Items of a list about one relation -> "The capital of Peru is Lima." sentences. The relation is the one a
-    heading names ("Nordic capitals: Oslo (Norway), ...", "Population quick guide:" then bullets) or else
-    `relation` (the question's: "capitals in South America?" then "- Peru: Lima"). Items are "Peru: Lima",
-    "Peru - Lima" or "Oslo (Norway)", one a line or separated by commas after the heading; an item counts only
-    if `is_subject` accepts its subject. Needs two such items (so a lone "Note: ..." is never rewritten);
-    otherwise the text is returned as it is."""
+    heading names ("Nordic capitals: Oslo (Norway), ...", "The capitals are Sweden (Stockholm), ...",
+    "Population quick guide:" then bullets) or else `relation` (the question's: "capitals in South America?"
+    then "- Peru: Lima"). Items are "Peru: Lima", "Peru - Lima", "silver is Ag", "Oslo (Norway)", "Norway
+    (Oslo)", "Lima for Peru" or, for numbers, "lithium 3"; one a line or separated by commas (or a last "and")
+    after the heading. An item counts only if `is_subject` accepts its subject (True, or a name to write in its
+    place: "Ne" -> "Neon"). Needs two such items (so a lone "Note: ..." is never rewritten); otherwise the text
+    is returned as it is."""
     heading = _LIST_HEADING.match(text)
     named = heading_relation(heading.group("heading")) if heading else None
+    if named is None:
+        verb_heading = _VERB_HEADING.match(text)
+        verb_named = heading_relation(verb_heading.group("heading")) if verb_heading else None
+        if verb_named is not None:
+            heading, named = verb_heading, verb_named
     relation = named or relation
     if relation not in _NAMED:
         return text
@@ -141,19 +182,26 @@ def list_items_to_sentences(text: str, relation: str | None, is_subject: Callabl
         lines[0] = lines[0][heading.end():]
     out, rewritten = [], 0
     for line in lines:
-        pieces = [p.strip() for p in re.split(r"[;,](?!\d)", _BULLET.sub("", _DECORATION.sub("", line)))]
-        sentences = []
+        items, pieces = [], [p for p in _pieces(line) if p]
         for piece in pieces:
-            match = _ITEM_NAMED_AFTER.match(piece) or _ITEM_NAMED_FIRST.match(piece)
-            if match and is_subject(match.group("s").strip()) and match.group("v").strip():
-                sentences.append(_NAMED[relation].format(s=match.group("s").strip(), v=match.group("v").strip()))
-        if sentences and len(sentences) == len([p for p in pieces if p]):
-            out.append(" ".join(sentences))
-            rewritten += len(sentences)
+            item = _item(re.sub(r"^(?:and|&)\s+", "", piece), relation, is_subject)
+            if item is None:  # "Finland (Helsinki) and Norway (Oslo)"
+                halves = re.split(r"\s+(?:and|&)\s+", piece)
+                found = [_item(half, relation, is_subject) for half in halves] if len(halves) == 2 else [None]
+                if all(found):
+                    items += found
+                    continue
+                break
+            items.append(item)
         else:
-            out.append(line)
+            if items:
+                out.append(" ".join(_NAMED[relation].format(s=s, v=v) for s, v in items))
+                rewritten += len(items)
+                continue
+        out.append(line)
     if rewritten < 2:
         return text
     if heading and named:
-        out[0] = (text.split("\n")[0][:heading.end()].rstrip() + " " + out[0]).strip()
+        lead = text.split("\n")[0][:heading.end()].rstrip()
+        out[0] = (lead + ("" if lead.endswith(":") else ":") + " " + out[0]).strip()
     return "\n".join(out)

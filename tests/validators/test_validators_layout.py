@@ -92,3 +92,34 @@ def test_heading_relation_is_one_relation_or_none():
     assert heading_relation("Population quick guide") == "population"
     assert heading_relation("Capitals and currencies") is None
     assert heading_relation("Travel tips") is None
+
+
+# --- list item shapes (issue 14, round 5) --------------------------------------------------------------------
+def test_subject_first_items_and_a_final_and():
+    text = "The capitals are Peru (Lima), Chile (Santiago) and Brazil (Brasilia)."
+    assert list_items_to_sentences(text, None, KNOWN) == ("The capitals are: The capital of Peru is Lima. The capital "
+                                                          "of Chile is Santiago. The capital of Brazil is Brasilia.")
+
+
+def test_value_for_subject_is_and_number_items():
+    assert list_items_to_sentences("Capitals: Lima for Peru, Santiago for Chile", None, KNOWN) == \
+        "Capitals: The capital of Peru is Lima. The capital of Chile is Santiago."
+    assert list_items_to_sentences("Currencies: Peru is sol, Chile is peso", None, KNOWN) == \
+        "Currencies: The currency of Peru is the sol. The currency of Chile is the peso."
+    assert list_items_to_sentences("Populations: Peru 33 million, Chile about 19 million", None, KNOWN) == \
+        "Populations: The population of Peru is 33 million. The population of Chile is about 19 million."
+    # a bare number is an item only for a numeric relation
+    assert list_items_to_sentences("Capitals: Peru 33, Chile 19", None, KNOWN) == "Capitals: Peru 33, Chile 19"
+
+
+def test_subject_callback_may_rename_the_subject():
+    names = {"He": "Helium", "Ne": "Neon"}.get
+    assert list_items_to_sentences("Atomic numbers:\n- He (2)\n- Ne (10)", None, names) == \
+        "Atomic numbers:\nThe atomic number of Helium is 2.\nThe atomic number of Neon is 10."
+
+
+def test_lead_in_without_a_relation_or_with_an_unknown_item_is_left_alone():
+    text = "We visited Peru (Lima), Chile (Santiago) and Brazil (Rio)."
+    assert list_items_to_sentences(text, None, KNOWN) == text
+    text = "The capitals are Peru (Lima), Atlantis (Poseidonia)."
+    assert list_items_to_sentences(text, None, KNOWN) == text
