@@ -1,6 +1,6 @@
 """Evaluates the fact checker on a labeled set of answers.
 
-    python -m validators.eval [--set dev|holdout|dev-v4-holdout|test|PATH] [--errors N]
+    python -m validators.eval [--set dev|holdout|dev-v4-holdout|test|test-v2..test-v5|PATH] [--errors N]
 
 Sets (format: validators/README.md, "Test set format"):
   dev   data/eval_set.jsonl (generated from the KB's own facts plus hand-written items; regenerate with
@@ -13,6 +13,8 @@ Sets (format: validators/README.md, "Test set format"):
   dev-v4-holdout  the HOLDOUT part (~35 %) of data/dev_v4.jsonl (a fourth independent writer; its TUNE part is
         in dev), scored once before and once after the round of work it was written for.
   test  data/test_set.jsonl, written by someone who has not seen the code or the dev data. The figure to report.
+  test-v2 .. test-v5  data/test_v2.jsonl .. test_v5.jsonl: blind sets written after later rounds of work froze;
+        the newest is the figure to report, the older ones have been seen.
   PATH  any file in the same format.
 
 Prints, with n and Wilson 95 % intervals: contradicted precision and recall, supported recall and
@@ -57,6 +59,11 @@ TEST_V2_PATH = DATA_DIR / "test_v2.jsonl"
 TEST_V3_PATH = DATA_DIR / "test_v3.jsonl"
 # Written blind after the third round of dev work (on dev_v4, an independent writer's answers) froze.
 TEST_V4_PATH = DATA_DIR / "test_v4.jsonl"
+# Written blind after the fourth round (populations projected along each country's trend; appositives,
+# lists, paraphrases) froze.
+TEST_V5_PATH = DATA_DIR / "test_v5.jsonl"
+# The blind sets, oldest first; each was scored once its round of work froze (the older ones are now seen).
+TEST_SETS = {"test-v2": TEST_V2_PATH, "test-v3": TEST_V3_PATH, "test-v4": TEST_V4_PATH, "test-v5": TEST_V5_PATH}
 LABELS = ("supported", "contradicted", "unverified")
 TARGETS = {"contradicted precision": 0.95, "contradicted recall": 0.9, "supported recall": 0.85}
 LATENCY_TARGET_MS = 20.0
@@ -137,18 +144,14 @@ def resolve_set(name: str) -> list[Path] | None:
         return [DEV_V4_PATH]
     if name == "test":
         return [TEST_PATH] if TEST_PATH.exists() else None
-    if name == "test-v2":
-        return [TEST_V2_PATH]
-    if name == "test-v3":
-        return [TEST_V3_PATH]
-    if name == "test-v4":
-        return [TEST_V4_PATH]
+    if name in TEST_SETS:
+        return [TEST_SETS[name]]
     return [Path(name)]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m validators.eval", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", default="dev", help="dev, holdout, dev-v4-holdout, test, test-v2, test-v3, test-v4, or a path to a JSONL set (default dev)")
+    parser.add_argument("--set", default="dev", help="dev, holdout, dev-v4-holdout, test, test-v2 ... test-v5, or a path to a JSONL set (default dev)")
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)  # old spelling of --set PATH
     parser.add_argument("--errors", type=int, default=10, help="how many misjudged answers to print")
     args = parser.parse_args(argv)
