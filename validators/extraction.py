@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from validators.kb import Entity, KnowledgeBase
 from validators.lexicon import cue_alternatives
-from validators.layout import labelled_lines_to_sentences, list_items_to_sentences, tables_to_sentences
+from validators.layout import (labelled_lines_to_sentences, list_items_to_sentences, respectively_to_sentences,
+                               tables_to_sentences)
 from validators.normalize import normalize_name, normalize_value, singular, strip_accents
 from validators.numbers import WORD_VALUES, Quantity, find_quantities
 
@@ -88,7 +89,19 @@ _VERB = (r"is|are|was|were|has|have|had|uses?|used|covers?|covering|spans?|lies|
          r"would be|can be|(?<=it)'s|(?<=that)'s|(?<=there)'s|(?<=here)'s")
 VERB_RE = re.compile(rf"\b(?:{_VERB})\b", re.IGNORECASE)
 # "is not", "isn't", "never": the whole clause is denied. A bare "not X" / "rather than X" denies only X.
-NEGATION_RE = re.compile(r"\b(?:(?:is|are|was|were|does|do|did|has|have)\s+not|never|no longer)\b|n't\b", re.IGNORECASE)
+NEGATION_RE = re.compile(r"\b(?:(?:is|are|was|were|does|do|did|has|have)\s+not|never|no longer|neither)\b|n't\b", re.IGNORECASE)
+# "isn't" -> "is not": the readers look for the verb as a word of its own.
+_CONTRACTED_NOT = re.compile(r"\b(is|are|was|were|does|do|did|has|have)n['’]t\b", re.IGNORECASE)
+# Where a gapped pair begins: ", Norway the krone", " and Denmark the euro".
+_GAP_BREAK = re.compile(r"\s*(?:,\s*(?:and\s+)?|;\s*|\s+and\s+)(?=[A-Z])")
+# A clause that only denies the clause before it: "Many assume Istanbul is the capital, but it isn't."
+_DENIAL = re.compile(r"^\s*(?:but\s+)?(?:(?:it|that|this|they)\s+(?:is|are|was|does|do)\s+not(?:\s+(?:true|so|the case|correct|right))?|"
+                     r"(?:that|this)(?:['’]s|\s+is)\s+(?:(?:a\s+)?(?:myth|misconception|mistake)|wrong|false|incorrect))"
+                     r"\s*[-–—.!,;:]*\s*$", re.IGNORECASE)
+# A clause that only names the right value after a denial: "Sydney is not the capital; Canberra is." / "it is Fe."
+_CORRECTION = re.compile(r"^\s*(?:but\s+|rather\s+|instead\s+)?(?:(?P<name>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})\s+(?:is|are|does|do)"
+                         r"|(?:it|that)(?:\s+is|['’]s)\s+(?:actually\s+)?(?:the\s+)?(?P<value>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3}))"
+                         r"(?:\s+(?:instead|rather))?\s*[.!]?\s*$")
 VALUE_NEGATION_RE = re.compile(r"(?:\bnot|\brather than|\binstead of|\bunlike|\bnor)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 # Words that make a set claim partial ("also spoken", "languages include"): a value missing from the KB
 # is then unknown rather than false.
@@ -258,6 +271,30 @@ class _Context:
             self.recent.append(subject.entity)
 
 
+# A people named by a plural that is not the adjective plus "s" ("Danish" -> "Danes"): English word formation.
+_IRREGULAR_PEOPLES = {"danish": "danes", "finnish": "finns", "swedish": "swedes", "polish": "poles", "turkish": "turks",
+                      "scottish": "scots", "spanish": "spaniards", "british": "britons", "icelandic": "icelanders",
+                      "luxembourgish": "luxembourgers", "greek": "greeks", "lao": "laotians", "french": "frenchmen"}
+# Adjectives used, with "the", for the whole people: "the Swiss", "the Dutch", "the Japanese".
+_COLLECTIVE_PEOPLE = re.compile(r".*(?:ss|sh|ch|ese)$")
+
+
+def _peoples(demonyms: dict[str, Entity]) -> dict[str, Entity]:
+    """People nouns -> country: "danes", "filipinos" (plurals), "the swiss", "the japanese" (collectives),
+    from each country's demonym adjective (normalised keys)."""
+    peoples: dict[str, Entity] = {}
+    for adjective, entity in demonyms.items():
+        if " " in adjective:
+            continue
+        if adjective in _IRREGULAR_PEOPLES:
+            peoples[_IRREGULAR_PEOPLES[adjective]] = entity
+        elif adjective.endswith(("o", "a", "i", "an", "er")):
+            peoples[adjective + "s"] = entity  # "Filipinos", "Somalis", "Norwegians"
+        if _COLLECTIVE_PEOPLE.match(adjective):
+            peoples["the " + adjective] = entity
+    return peoples
+
+
 class ClaimExtractor:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
@@ -286,6 +323,7 @@ class ClaimExtractor:
             for fact in kb.facts(entity, "demonym"):
                 owners.setdefault(normalize_name(fact.value), []).append(entity)
         self.demonyms = Gazetteer({name: found[0] for name, found in owners.items() if len(found) == 1})
+        self.peoples = _peoples(self.demonyms.phrases)
         self.symbols = {value for spelling, values in kb.value_spellings("symbol").items() for value in values}
         # ISO codes ("all" is the lek's ALL, "cup" Cuba's CUP) count only when written in capitals.
         self.currency_codes = {spelling for spelling, values in kb.value_spellings("currency").items()
@@ -311,13 +349,14 @@ class ClaimExtractor:
         if question:
             self._read_question(question, context)
         answer_to = 0  # the sentence that may answer the question bare ("Paris.")
+        text = _CONTRACTED_NOT.sub(r"\1 not", text)
         if "|" in text:
             text = tables_to_sentences(text)
         if ":" in text or "=" in text:
             text = labelled_lines_to_sentences(text)
         if ":" in text or "(" in text or " - " in text:
             # "Nordic capitals: Oslo (Norway), ...", or the question's relation over "- Peru: Lima" lines
-            text = list_items_to_sentences(text, context.question_relation, self._names_subject)
+            text = list_items_to_sentences(text, context.question_relation, self._names_subject, self._value_relation)
         for index, sentence in enumerate(split_sentences(text)):
             if sentence.rstrip().endswith("?") and any(cue.search(sentence) for cue in CUES.values()):
                 # The answer echoes a question and answers it: "The capital of Switzerland? That would be Bern."
@@ -326,14 +365,23 @@ class ClaimExtractor:
                 continue
             if self._read_record(sentence, context):
                 continue
+            sentence = self._ungap(sentence)
+            if "respectively" in sentence:
+                sentence = respectively_to_sentences(sentence, self._names_subject)
             if index == answer_to and context.polar_claims:
                 self._answer_polar(sentence, context)
             if index == answer_to and context.inverse:
                 self._answer_inverse(sentence, context)
             claims_before = context.sentence_start = len(context.claims)
             for piece in self._expand_relatives(sentence):
+                previous = (len(context.claims), len(context.claims))  # the claims of the clause before
                 for clause in split_clauses(piece):
-                    self._read_clause(clause, context)
+                    before = len(context.claims)
+                    if _DENIAL.match(clause) and self._read_denial(clause, context, previous):
+                        continue  # "..., but it isn't - Ankara is.": the correction is about the denied clause
+                    if not self._read_denial(clause, context, previous):
+                        self._read_clause(clause, context)
+                    previous = (before, len(context.claims))
             relation = context.question_relation
             cue = CUES.get(relation, _REGION_CUE)
             if index == answer_to and relation and not any(c.relation == relation for c in context.claims[claims_before:]):
@@ -347,10 +395,69 @@ class ClaimExtractor:
                     self._read_bare_answer(lead, context)
         return context.claims
 
+    def _ungap(self, sentence: str) -> str:
+        """A verb shared by a run of subject-value pairs is written out for each: "Sweden uses the krona,
+        Norway the krone and Denmark the euro" -> "Sweden uses the krona; Norway uses the krone; Denmark uses
+        the euro". Every later pair must start with a KB subject and have no verb of its own; the first must be
+        "<subject> <verb> <value>". Other sentences are returned as they are."""
+        if "," not in sentence and " and " not in sentence:
+            return sentence
+        parts = _GAP_BREAK.split(_LEADING_FILLER.sub("", sentence).strip().rstrip(" .!"))
+        if len(parts) < 2:
+            return sentence
+        first = parts[0]
+        verb = VERB_RE.search(first)
+        lead = self.subjects.find(tokenize(first), first)
+        if verb is None or len(lead) != 1 or lead[0].start != 0 or first[lead[0].end:verb.start()].strip():
+            return sentence  # "Nepal lies between China and India": the second name is no subject of its own
+        rewritten = [first]
+        for part in parts[1:]:
+            mentions = self.subjects.find(tokenize(part), part)
+            if len(mentions) != 1 or mentions[0].start != 0 or VERB_RE.search(part) or \
+                    mentions[0].payload.kind != lead[0].payload.kind or not re.match(r"\s+\w", part[mentions[0].end:]):
+                return sentence
+            rewritten.append(f"{part[:mentions[0].end]} {verb.group()} {part[mentions[0].end:].strip()}")
+        return "; ".join(rewritten) + "."
+
+    def _read_denial(self, text: str, context: _Context, previous: tuple[int, int]) -> bool:
+        """A clause that only takes back or corrects the clause before it (same sentence): "..., but it
+        isn't" negates that clause's claims; "...; Canberra is." / "...; it is Fe." after a denied name or symbol
+        states the right value for the same subject and relation. True if the clause was one of these."""
+        earlier = context.claims[previous[0]:previous[1]]
+        if not earlier:
+            return False
+        if _DENIAL.match(text):
+            for claim in earlier:
+                claim.negated = not claim.negated
+            return True
+        correction = _CORRECTION.match(text)
+        denied = [c for c in earlier if c.negated and c.quantity is None and c.subject is not None]
+        if correction is None or not denied:
+            return False
+        value = (correction.group("name") or correction.group("value")).strip().rstrip(".")
+        if value.lower() in _NOT_A_NAME:
+            return False
+        claim = denied[-1]
+        context.claims.append(Claim(text=text.strip(), relation=claim.relation, subject=claim.subject, value=value,
+                                    partial=claim.partial, strict_value=claim.strict_value))
+        return True
+
+    def _value_relation(self, value: str) -> str | None:
+        """The one relation (capital, currency, language, region) `value` is a known value of, or None."""
+        key = normalize_value(value)
+        found = [relation for relation, gazetteer in self.values.items() if key in gazetteer.phrases]
+        return found[0] if len(found) == 1 else None
+
     def _names_subject(self, name: str) -> bool | str:
         """Whether a list item's subject is a place or element the KB knows ("Peru", not "Note"); an element
-        symbol ("Ne", also an English word or a pronoun: "He") is replaced by the element's name."""
+        symbol ("Ne", also an English word or a pronoun: "He") is replaced by the element's name. In a list an
+        element name that is also a word ("tin", "lead") is the element."""
         entity = self.kb.resolve(name)
+        if entity is None and name.strip().islower():
+            entity = self.kb.resolve(name.strip().capitalize())
+            if entity is not None and entity.kind == "element" and name.strip().capitalize() == entity.name:
+                return entity.name
+            return False
         if entity is None:
             return False
         return entity.name if name.strip() in self.symbols else True
@@ -963,7 +1070,7 @@ class ClaimExtractor:
             position = cue.end()
             if slot:
                 position = clause.subject_end_at(cue.end() + slot.end()) or position
-            match = re.match(rf"\s*,?\s*(?:{_COPULA}\s+)?(?:the\s+letters?\s+)?[\"“'(]?([A-Z][a-z]?)\b(?![\w'])",
+            match = re.match(rf"\s*,?\s*(?:{_COPULA}\s+(?:not\s+)?)?(?:the\s+letters?\s+)?[\"“'(]?([A-Z][a-z]?)\b(?![\w'])",
                              clause.text[position:])
             if match:
                 start = position + match.start(1)
@@ -1131,7 +1238,7 @@ class _Clause:
         rest = head
         for mention in reversed(mentions):
             rest = rest[:mention.start] + "\0" + rest[mention.end:]
-        if not re.fullmatch(r"\s*(?:both\s+|the\s+)?\0(?:\s*(?:,|,?\s*and|&)\s*(?:the\s+)?\0)+\s*(?:all|both|each)?\s*",
+        if not re.fullmatch(r"\s*(?:both\s+|neither\s+|the\s+)?\0(?:\s*(?:,|,?\s*(?:and|nor)|&)\s*(?:the\s+)?\0)+\s*(?:all|both|each)?\s*",
                             _LEADING_FILLER.sub("", rest), re.IGNORECASE):
             return []
         return [Subject(m.text, m.payload) for m in mentions]
@@ -1175,6 +1282,9 @@ class _Clause:
                                                 phrase, re.I):
             return context.anaphor(phrase)
         mentions = [m for m in self.subject_mentions if start <= m.start < end]
+        people = re.fullmatch(r"(?:(?i:the)\s+)?[A-Z][\w'’-]+", phrase) and self.extractor.peoples.get(normalize_name(phrase))
+        if not mentions and people:  # "Danes pay ...", "The Swiss use ...": the people stand for the country
+            return Subject(phrase, people)
         if mentions:  # "France", "France's capital", "The Republic of Korea"
             self.subject_span = (mentions[0].start, mentions[0].end)
             return Subject(mentions[0].text, mentions[0].payload)
@@ -1356,7 +1466,8 @@ def split_sentences(text: str) -> list[str]:
 
 _CLAUSE_BREAK = re.compile(r";|,?\s+(?:and|but|while|whereas|although|though|yet)\s+(?=(?:it|its|it's|they|their|"
                            r"the|this|there|people|locals|residents|citizens|visitors|you|one|most)\b|[A-Z]|"
-                           r"[a-z][\w-]*\s+(?:is|has|was|weighs|uses|sits|lies)\b)|,?\s+and\s+(?=" + _VERB_LED + r")|,\s+(?=(?:it|its|it's|and its)\b)|\s+[-–—]\s+(?=[A-Z])|:\s+(?=[A-Z])")
+                           r"[a-z][\w-]*\s+(?:is|has|was|weighs|uses|sits|lies)\b)|,?\s+and\s+(?=" + _VERB_LED + r")|,\s+(?=(?:it|its|it's|and its)\b)|\s+[-–—]\s+(?=[A-Z])|:\s+(?=[A-Z])|"
+                           r",\s+(?=[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3}\s+(?:is|are|does|do)\s*[.!]?\s*$)")
 
 
 def split_clauses(sentence: str) -> list[str]:

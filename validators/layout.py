@@ -126,6 +126,11 @@ _ITEM_NUMBER = re.compile(  # "lithium 3", "France about 68 million": numeric re
     r"\d[\d.,]*(?:\s*(?:million|billion|thousand|u|amu|km²|km2|sq km|square kilomet(?:er|re)s|people))?)[.!]?$",
     re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)")
+_ITEM_SYMBOL = re.compile(r"^(?P<s>[A-Za-z]{3,})\s+(?P<v>[A-Z][a-z]?)[.!]?$")  # "potassium K": symbols only
+# "The capitals of Chile and Peru are Santiago and Lima, respectively."
+_RESPECTIVELY = re.compile(r"^(?P<left>.+?)\s+(?P<verb>are|were|is|have|has|use|speak|weigh)\s+(?P<right>.+?),?\s+"
+                           r"respectively\s*[.!]?$", re.IGNORECASE)
+_COORDINATION = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 
 
 def heading_relation(heading: str) -> str | None:
@@ -137,7 +142,8 @@ def heading_relation(heading: str) -> str | None:
 def _item(piece: str, relation: str, subject_name: Callable[[str], bool | str]) -> tuple[str, str] | None:
     """(subject as written for the sentence, value) of one list item, or None when it is no item about a known
     subject. `subject_name` accepts a subject (True, or the name to write instead, e.g. "Neon" for "Ne")."""
-    shapes = [_ITEM_NAMED_AFTER, _ITEM_NAMED_FIRST, _ITEM_VALUE_FOR] + ([_ITEM_NUMBER] if relation in _NUMERIC else [])
+    shapes = [_ITEM_NAMED_AFTER, _ITEM_NAMED_FIRST, _ITEM_VALUE_FOR] + ([_ITEM_NUMBER] if relation in _NUMERIC else []) \
+        + ([_ITEM_SYMBOL] if relation == "symbol" else [])
     for shape in shapes:
         match = shape.match(piece)
         if not match:
@@ -158,7 +164,55 @@ def _pieces(line: str) -> list[str]:
     return [p.strip() for p in re.split(r"[;,](?!\d)", _BULLET.sub("", _DECORATION.sub("", line)))]
 
 
-def list_items_to_sentences(text: str, relation: str | None, is_subject: Callable[[str], bool | str]) -> str:
+def respectively_to_sentences(sentence: str, is_subject: Callable[[str], bool | str]) -> str:
+    """"The capitals of Chile and Peru are Santiago and Lima, respectively" -> "The capital of Chile is
+    Santiago; The capital of Peru is Lima". The relation is the one noun the sentence names; subjects and
+    values are coordinated runs of the same length (two or more), every subject accepted by `is_subject`.
+    Otherwise the sentence is returned as it is."""
+    match = _RESPECTIVELY.match(sentence.strip())
+    relation = heading_relation(sentence) if match else None
+    if relation is None:
+        return sentence
+    left = re.sub(r"^(?:the\s+)?(?:[\w-]+\s+){1,3}?(?:of|for)\s+", "", match.group("left"), flags=re.IGNORECASE)
+    right = _HEADING_RES[[r for r, _ in _HEADING_RES].index(relation)][1]
+    right_text = re.sub(rf"^(?:the\s+|their\s+)?(?:{right.pattern})\s+(?:of\s+)?", "", match.group("right"), flags=re.IGNORECASE)
+    subjects = [s.strip() for s in _COORDINATION.split(left) if s.strip()]
+    values = [re.sub(r"^the\s+", "", v.strip(), flags=re.IGNORECASE) for v in _COORDINATION.split(right_text) if v.strip()]
+    if len(subjects) < 2 or len(subjects) != len(values):
+        return sentence
+    names = [is_subject(subject) for subject in subjects]
+    if not all(names):
+        return sentence
+    return "; ".join(_NAMED[relation].format(s=name if isinstance(name, str) else subject, v=value).rstrip(".")
+                     for subject, name, value in zip(subjects, names, values)) + "."
+
+
+def _inferred_relation(text: str, is_subject: Callable[[str], bool | str],
+                       value_relation: Callable[[str], str | None]) -> str | None:
+    """The relation of a list with no heading, from its values: "- Italy: Rome\n- Spain: Madrid" is about
+    capitals because two or more items' values are known capitals and no item's value is known for another."""
+    found = []
+    for line in text.split("\n"):
+        for piece in _pieces(line):
+            for shape in (_ITEM_NAMED_AFTER, _ITEM_NAMED_FIRST):
+                match = shape.match(piece)
+                if match is None:
+                    continue
+                pairs = [(match.group("s").strip(), match.group("v").strip())]
+                if shape is _ITEM_NAMED_AFTER:
+                    pairs.append(pairs[0][::-1])
+                for subject, value in pairs:
+                    if subject and value and is_subject(subject):
+                        relation = value_relation(value)
+                        if relation:
+                            found.append(relation)
+                        break
+                break
+    return found[0] if len(found) >= 2 and len(set(found)) == 1 else None
+
+
+def list_items_to_sentences(text: str, relation: str | None, is_subject: Callable[[str], bool | str],
+                            value_relation: Callable[[str], str | None] | None = None) -> str:
     """Items of a list about one relation -> "The capital of Peru is Lima." sentences. The relation is the one a
     heading names ("Nordic capitals: Oslo (Norway), ...", "The capitals are Sweden (Stockholm), ...",
     "Population quick guide:" then bullets) or else `relation` (the question's: "capitals in South America?"
@@ -166,7 +220,9 @@ def list_items_to_sentences(text: str, relation: str | None, is_subject: Callabl
     (Oslo)", "Lima for Peru" or, for numbers, "lithium 3"; one a line or separated by commas (or a last "and")
     after the heading. An item counts only if `is_subject` accepts its subject (True, or a name to write in its
     place: "Ne" -> "Neon"). Needs two such items (so a lone "Note: ..." is never rewritten); otherwise the text
-    is returned as it is."""
+    is returned as it is. With no relation from a heading or the question, `value_relation` (value text ->
+    the relation it is a known value of, or None) may name it from the items' values. Under a heading that
+    names the relation, items about unknown subjects are skipped and the rest still read."""
     heading = _LIST_HEADING.match(text)
     named = heading_relation(heading.group("heading")) if heading else None
     if named is None:
@@ -175,6 +231,8 @@ def list_items_to_sentences(text: str, relation: str | None, is_subject: Callabl
         if verb_named is not None:
             heading, named = verb_heading, verb_named
     relation = named or relation
+    if relation not in _NAMED and value_relation is not None:
+        relation = _inferred_relation(text, is_subject, value_relation)
     if relation not in _NAMED:
         return text
     lines = text.split("\n")
@@ -191,6 +249,8 @@ def list_items_to_sentences(text: str, relation: str | None, is_subject: Callabl
                 if all(found):
                     items += found
                     continue
+                if named and len(pieces) > 2:
+                    continue  # "Symbols: chlorine Cl, unobtainium Uo, tin Sn": read the items it knows
                 break
             items.append(item)
         else:

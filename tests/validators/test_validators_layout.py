@@ -123,3 +123,42 @@ def test_lead_in_without_a_relation_or_with_an_unknown_item_is_left_alone():
     assert list_items_to_sentences(text, None, KNOWN) == text
     text = "The capitals are Peru (Lima), Atlantis (Poseidonia)."
     assert list_items_to_sentences(text, None, KNOWN) == text
+
+
+# --- round 6 list shapes -----------------------------------------------------------------------------------
+from validators.layout import list_items_to_sentences, respectively_to_sentences  # noqa: E402
+
+_KNOWN = {"Chile", "Peru", "Spain", "France", "tin", "lead"}
+
+
+def _known(name):
+    return name in _KNOWN
+
+
+def _capital_value(value):
+    return "capital" if value in {"Santiago", "Lima", "Madrid", "Paris"} else None
+
+
+def test_respectively_pairs_subjects_and_values_in_order():
+    out = respectively_to_sentences("The capitals of Chile and Peru are Santiago and Lima, respectively.", _known)
+    assert out == "The capital of Chile is Santiago; The capital of Peru is Lima."
+
+
+def test_respectively_with_unequal_runs_is_left_alone():
+    text = "The capitals of Chile and Peru are Santiago, Lima and Quito, respectively."
+    assert respectively_to_sentences(text, _known) == text
+
+
+def test_headless_bullets_take_the_relation_of_their_values():
+    out = list_items_to_sentences("- France: Paris\n- Spain: Madrid", None, _known, _capital_value)
+    assert out.split("\n") == ["The capital of France is Paris.", "The capital of Spain is Madrid."]
+
+
+def test_headless_bullets_with_unknown_values_are_left_alone():
+    text = "- France: croissants\n- Spain: paella"
+    assert list_items_to_sentences(text, None, _known, _capital_value) == text
+
+
+def test_symbol_items_written_name_then_symbol():
+    out = list_items_to_sentences("Symbols: tin Sn, lead Pb.", None, _known)
+    assert "The symbol of tin is Sn." in out and "The symbol of lead is Pb." in out
