@@ -100,8 +100,14 @@ _DENIAL = re.compile(r"^\s*(?:but\s+)?(?:(?:it|that|this|they)\s+(?:is|are|was|d
                      r"\s*[-–—.!,;:]*\s*$", re.IGNORECASE)
 # A clause that only names the right value after a denial: "Sydney is not the capital; Canberra is." / "it is Fe."
 _CORRECTION = re.compile(r"^\s*(?:but\s+|rather\s+|instead\s+)?(?:(?P<name>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})\s+(?:is|are|does|do)"
-                         r"|(?:it|that)(?:\s+is|['’]s)\s+(?:actually\s+)?(?:the\s+)?(?P<value>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3}))"
+                         r"|(?:(?:it|that)(?:\s+is|['’]s)|(?:that|this|the)\s+(?:honou?r|title|role|distinction)\s+(?:belongs|goes|falls)\s+to)"
+                         r"\s+(?:actually\s+)?(?:the\s+)?(?P<value>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3}))"
                          r"(?:\s+(?:instead|rather))?\s*[.!]?\s*$")
+# Where a negation's scope ends: what follows a dash, colon, semicolon or "but"/"instead"/"rather" is a new
+# clause, often the correction ("Neither Sydney nor Melbourne is the capital - the capital is Canberra").
+_ELEMENT_CUE = re.compile(r"\b(?:symbols?|atomic (?:number|mass|weight)|protons?)\b", re.IGNORECASE)
+_SCOPE_BREAK = re.compile(r"\s[-–—]\s|[–—]|[:;]\s|,?\s+(?:but|instead|rather|whereas|while)\b|"
+                          r"\b(?:that|this|the)\s+(?:honou?r|title|role|distinction)\s+(?:belongs|goes|falls)\b", re.IGNORECASE)
 VALUE_NEGATION_RE = re.compile(r"(?:\bnot|\brather than|\binstead of|\bunlike|\bnor)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 # Words that make a set claim partial ("also spoken", "languages include"): a value missing from the KB
 # is then unknown rather than false.
@@ -279,13 +285,28 @@ _IRREGULAR_PEOPLES = {"danish": "danes", "finnish": "finns", "swedish": "swedes"
 _COLLECTIVE_PEOPLE = re.compile(r".*(?:ss|sh|ch|ese)$")
 
 
+def _demonym_owner(demonym: str, owners: list[Entity]) -> list[Entity]:
+    """The one country a demonym names: its only owner, else the one owner whose one-word name shares the
+    demonym's first four letters while no other owner's name does ("norwegian": Norway, not Svalbard and Jan
+    Mayen; "indian": India). [] when that does not decide ("dominican": Dominica or the Dominican Republic)."""
+    if len(owners) == 1:
+        return owners
+    near = [owner for owner in owners if normalize_name(owner.name)[:4] == demonym[:4]]
+    return near if len(near) == 1 and " " not in near[0].name else []
+
+
+# More people nouns for an adjective than its regular plural: "Argentines" as well as "Argentineans".
+_MORE_PEOPLES = {"argentinean": ("argentines", "argentinians"), "filipino": ("filipinas",),
+                 "new zealand": ("new zealanders",), "thai": ("thais", "thai people")}
+
+
 def _peoples(demonyms: dict[str, Entity]) -> dict[str, Entity]:
     """People nouns -> country: "danes", "filipinos" (plurals), "the swiss", "the japanese" (collectives),
     from each country's demonym adjective (normalised keys)."""
     peoples: dict[str, Entity] = {}
     for adjective, entity in demonyms.items():
-        if " " in adjective:
-            continue
+        for noun in _MORE_PEOPLES.get(adjective, ()):
+            peoples[noun] = entity
         if adjective in _IRREGULAR_PEOPLES:
             peoples[_IRREGULAR_PEOPLES[adjective]] = entity
         elif adjective.endswith(("o", "a", "i", "an", "er")):
@@ -322,7 +343,8 @@ class ClaimExtractor:
         for entity in kb.entities.values():
             for fact in kb.facts(entity, "demonym"):
                 owners.setdefault(normalize_name(fact.value), []).append(entity)
-        self.demonyms = Gazetteer({name: found[0] for name, found in owners.items() if len(found) == 1})
+        self.demonyms = Gazetteer({name: found[0] for name, found in
+                                   ((name, _demonym_owner(name, found)) for name, found in owners.items()) if found})
         self.peoples = _peoples(self.demonyms.phrases)
         self.symbols = {value for spelling, values in kb.value_spellings("symbol").items() for value in values}
         # ISO codes ("all" is the lek's ALL, "cup" Cuba's CUP) count only when written in capitals.
@@ -367,7 +389,7 @@ class ClaimExtractor:
                 continue
             sentence = self._ungap(sentence)
             if "respectively" in sentence:
-                sentence = respectively_to_sentences(sentence, self._names_subject)
+                sentence = respectively_to_sentences(sentence, self._names_subject, self._value_relation)
             if index == answer_to and context.polar_claims:
                 self._answer_polar(sentence, context)
             if index == answer_to and context.inverse:
@@ -472,6 +494,7 @@ class ClaimExtractor:
         named: list[Entity] = []
         symbols: list[str] = []
         values: list[tuple[str, str]] = []  # (relation, value text)
+        odd_symbols: list[str] = []  # symbol-shaped cells that are no element's symbol
         for cell in cells:
             entity = self.kb.resolve(cell) if not cell.isdigit() else None
             number = _RECORD_NUMBER.fullmatch(cell)
@@ -483,8 +506,14 @@ class ClaimExtractor:
                 named.append(entity)
             elif number:
                 values.append(("atomic_mass" if "." in number.group("value") else "atomic_number", number.group("value")))
+            elif symbol and entity is None and not odd_symbols:
+                odd_symbols.append(symbol.group(1))  # "Sodium: So, atomic number 11": a wrong symbol, still a symbol
             else:
                 return False
+        if odd_symbols:
+            if len(named) != 1:
+                return False  # only a record that names its element says whose symbol the odd cell is
+            symbols += odd_symbols
         if len(set(named)) > 1 or not (values or symbols):
             return False
         question = context.question_subject
@@ -916,7 +945,7 @@ class ClaimExtractor:
             if subject_end is None:
                 return None
             position = subject_end
-        link = re.match(rf"\s*,?\s*(?:{_COPULA})\s+(?:(?:actually|officially|also|called|named|the city of|in fact)\s+)*"
+        link = re.match(rf"\s*,?\s*(?:{_COPULA})\s+(?:not\s+)?(?:(?:actually|officially|also|called|named|the city of|in fact)\s+)*"
                         r"|\s*,\s*|\s+(?=[A-Z])|\s*\(", clause.text[position:])
         if not link and not slot:
             # "the capital's Montevideo": a contracted "is", kept only for a name the KB knows as a capital
@@ -1127,6 +1156,8 @@ class _Clause:
         self.extractor = extractor
         self.tokens = tokenize(text)
         self.subject_mentions = [m for m in extractor.subjects.find(self.tokens, text) if self._stands_alone(m)]
+        if _ELEMENT_CUE.search(text):
+            self.subject_mentions = sorted(self.subject_mentions + self._short_elements(), key=lambda m: m.start)
         # A number written as a bare word counts right after a numeric cue ("atomic number twelve", "element
         # number six") or, in a bare answer, as the whole answer ("It's eight."); elsewhere "one of the ..."
         # and "four bonds" are no claims.
@@ -1138,6 +1169,18 @@ class _Clause:
         self.starts_with_capital_of = re.match(r"\s*the\s+capital(?:\s+city)?\s+of\b", text, re.I) is not None
         self.subject_span = (0, 0)  # set by grammatical_subject
         self.head_phrase = ""
+
+    def _short_elements(self) -> list[Mention]:
+        """Short element names written in lower case that the KB matches only capitalised ("tin": its alias
+        "Tin" is case-sensitive like a symbol), read as the element only where the clause names an element
+        relation ("The symbol for tin is Ti"; not "a tin of beans")."""
+        found = []
+        for token in self.tokens:
+            if token.text.islower() and len(token.text) == 3:
+                entity = self.extractor.kb.resolve(token.text.capitalize())
+                if entity is not None and entity.kind == "element" and entity.name == token.text.capitalize():
+                    found.append(Mention(token.start, token.end, token.text, entity))
+        return found
 
     def _stands_alone(self, mention: Mention) -> bool:
         """"Mexico" in "Mexico City" or "New Mexico" names something else."""
@@ -1152,9 +1195,16 @@ class _Clause:
         return not (previous and previous.group(1) not in ("The", "In", "For", "Of", "And", "With", "About", "Both")
                     and previous.start() > 0)
 
+    def _mention_at(self, position: int) -> Mention | None:
+        """The subject mention starting at `position`, or after a "The" there ("The Democratic Republic of
+        the Congo has ...": the name is the mention, "The" is not part of it)."""
+        article = re.match(r"the\s+", self.text[position:], re.IGNORECASE)
+        starts = (position, position + article.end()) if article else (position,)
+        return next((m for m in self.subject_mentions if m.start in starts), None)
+
     def subject_at(self, position: int, context: _Context) -> Subject | None:
         """The subject named at `position`: a KB entity, an unknown proper name, or an anaphor."""
-        mention = next((m for m in self.subject_mentions if m.start == position), None)
+        mention = self._mention_at(position)
         if mention is not None:
             return Subject(mention.text, mention.payload)
         rest = self.text[position:]
@@ -1169,7 +1219,7 @@ class _Clause:
 
     def subject_end_at(self, position: int) -> int | None:
         """Where the subject named at `position` ends (to read what follows it), None if none is there."""
-        mention = next((m for m in self.subject_mentions if m.start == position), None)
+        mention = self._mention_at(position)
         if mention is not None:
             return mention.end
         rest = self.text[position:]
@@ -1189,13 +1239,16 @@ class _Clause:
             if negation.start() >= end and re.fullmatch(r"[\s,]*(?:is|are|was|were|does|do|did|has|have)?\s*",
                                                         self.text[end:negation.start()], re.I):
                 return True  # "Sydney is not ...", "Spanish isn't ..."
-            if negation.end() <= start:
-                return True  # "... does not use the dollar"
+            if negation.end() <= start and not _SCOPE_BREAK.search(self.text, negation.end(), start):
+                return True  # "... does not use the dollar"; not past a dash: "... no longer the capital - Astana is"
         return False
 
     def head_fits(self, relation: str) -> bool:
         """Whether the grammatical subject is the owner itself. "Germany's capital Berlin has 3.7 million
         inhabitants" is about the capital, not Germany; "Germany's population is ..." is about Germany."""
+        if any(re.fullmatch(r"\s*(?:the\s+)?" + re.escape(m.text) + r"\s*", self.head_phrase, re.IGNORECASE)
+               for m in self.subject_mentions):
+            return True  # the head is a name: "The Democratic Republic of the Congo has ..." (no "X of Y" noun)
         head = re.match(r"\s*(?:(?:the|its)\s+)?([a-z][a-z ]*?)\s+of\s+|.*?['’]s?\s+([a-z][a-z ]*)", self.head_phrase,
                         re.IGNORECASE)
         if head is None:
@@ -1282,7 +1335,7 @@ class _Clause:
                                                 phrase, re.I):
             return context.anaphor(phrase)
         mentions = [m for m in self.subject_mentions if start <= m.start < end]
-        people = re.fullmatch(r"(?:(?i:the)\s+)?[A-Z][\w'’-]+", phrase) and self.extractor.peoples.get(normalize_name(phrase))
+        people = re.fullmatch(r"(?:(?i:the)\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}", phrase) and self.extractor.peoples.get(normalize_name(phrase))
         if not mentions and people:  # "Danes pay ...", "The Swiss use ...": the people stand for the country
             return Subject(phrase, people)
         if mentions:  # "France", "France's capital", "The Republic of Korea"
@@ -1466,7 +1519,7 @@ def split_sentences(text: str) -> list[str]:
 
 _CLAUSE_BREAK = re.compile(r";|,?\s+(?:and|but|while|whereas|although|though|yet)\s+(?=(?:it|its|it's|they|their|"
                            r"the|this|there|people|locals|residents|citizens|visitors|you|one|most)\b|[A-Z]|"
-                           r"[a-z][\w-]*\s+(?:is|has|was|weighs|uses|sits|lies)\b)|,?\s+and\s+(?=" + _VERB_LED + r")|,\s+(?=(?:it|its|it's|and its)\b)|\s+[-–—]\s+(?=[A-Z])|:\s+(?=[A-Z])|"
+                           r"[a-z][\w-]*\s+(?:is|has|was|weighs|uses|sits|lies)\b)|,?\s+and\s+(?=" + _VERB_LED + r")|,\s+(?=(?:it|its|it's|and its)\b)|\s+[-–—]\s+|\s*[—–]\s*(?=[a-z])|:\s+|"
                            r",\s+(?=[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3}\s+(?:is|are|does|do)\s*[.!]?\s*$)")
 
 
@@ -1477,7 +1530,8 @@ def split_clauses(sentence: str) -> list[str]:
         left, right = sentence[start:match.start()], sentence[match.end():]
         next_break = _CLAUSE_BREAK.search(right)
         right_part = right[:next_break.start()] if next_break else right
-        if VERB_RE.search(left) and VERB_RE.search(right_part) or match.group().strip() == ";":
+        if VERB_RE.search(left) and (VERB_RE.search(right_part) or _CORRECTION.match(right_part)) or \
+                match.group().strip() == ";":
             pieces.append(left)
             start = match.end()
     pieces.append(sentence[start:])

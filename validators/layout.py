@@ -127,9 +127,6 @@ _ITEM_NUMBER = re.compile(  # "lithium 3", "France about 68 million": numeric re
     re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)")
 _ITEM_SYMBOL = re.compile(r"^(?P<s>[A-Za-z]{3,})\s+(?P<v>[A-Z][a-z]?)[.!]?$")  # "potassium K": symbols only
-# "The capitals of Chile and Peru are Santiago and Lima, respectively."
-_RESPECTIVELY = re.compile(r"^(?P<left>.+?)\s+(?P<verb>are|were|is|have|has|use|speak|weigh)\s+(?P<right>.+?),?\s+"
-                           r"respectively\s*[.!]?$", re.IGNORECASE)
 _COORDINATION = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 
 
@@ -164,27 +161,74 @@ def _pieces(line: str) -> list[str]:
     return [p.strip() for p in re.split(r"[;,](?!\d)", _BULLET.sub("", _DECORATION.sub("", line)))]
 
 
-def respectively_to_sentences(sentence: str, is_subject: Callable[[str], bool | str]) -> str:
-    """"The capitals of Chile and Peru are Santiago and Lima, respectively" -> "The capital of Chile is
-    Santiago; The capital of Peru is Lima". The relation is the one noun the sentence names; subjects and
-    values are coordinated runs of the same length (two or more), every subject accepted by `is_subject`.
-    Otherwise the sentence is returned as it is."""
-    match = _RESPECTIVELY.match(sentence.strip())
-    relation = heading_relation(sentence) if match else None
-    if relation is None:
-        return sentence
-    left = re.sub(r"^(?:the\s+)?(?:[\w-]+\s+){1,3}?(?:of|for)\s+", "", match.group("left"), flags=re.IGNORECASE)
-    right = _HEADING_RES[[r for r, _ in _HEADING_RES].index(relation)][1]
-    right_text = re.sub(rf"^(?:the\s+|their\s+)?(?:{right.pattern})\s+(?:of\s+)?", "", match.group("right"), flags=re.IGNORECASE)
-    subjects = [s.strip() for s in _COORDINATION.split(left) if s.strip()]
-    values = [re.sub(r"^the\s+", "", v.strip(), flags=re.IGNORECASE) for v in _COORDINATION.split(right_text) if v.strip()]
-    if len(subjects) < 2 or len(subjects) != len(values):
-        return sentence
-    names = [is_subject(subject) for subject in subjects]
+_RESPECTIVELY_VERB = re.compile(r"\s+(?:are|were|is|have|has|use|uses|speak|speaks|weigh|weighs|pay with|"
+                                r"use the currencies|are called)\s+", re.IGNORECASE)
+_VALUE_SPLIT = re.compile(r"\s*,(?!\d{3}\b)\s*(?:and\s+)?|\s+and\s+|\s*&\s*")  # "1,500" stays one value
+_SEGMENT_TAIL = re.compile(r"(?:[\s,;]|\b(?:and|with|while|plus|the|their|its|respective|respectively)\b)*$", re.IGNORECASE)
+
+
+def _respective_subjects(left: str, is_subject: Callable[[str], bool | str]) -> list[str] | None:
+    """The coordinated subjects ending `left`, each as is_subject names it: "The noble gases neon, argon and
+    krypton" -> ["Neon", "Argon", "Krypton"]; words before the first subject are dropped. None if any is unknown."""
+    left = re.sub(r"^(?:the\s+)?(?:[\w-]+\s+){1,3}?(?:of|for)\s+", "", left.strip(), flags=re.IGNORECASE)
+    items = [s.strip() for s in _COORDINATION.split(left) if s.strip()]
+    if len(items) < 2:
+        return None
+    words = items[0].split()
+    for drop in range(len(words)):  # the shortest tail of the first item that names a subject
+        first = " ".join(words[drop:])
+        if is_subject(first):
+            items[0] = first
+            break
+    else:
+        return None
+    names = [is_subject(item) for item in items]
     if not all(names):
+        return None
+    return [name if isinstance(name, str) else item for item, name in zip(items, names)]
+
+
+def respectively_to_sentences(sentence: str, is_subject: Callable[[str], bool | str],
+                              value_relation: Callable[[str], str | None] | None = None) -> str:
+    """"The capitals of Chile and Peru are Santiago and Lima, respectively" -> "The capital of Chile is
+    Santiago; The capital of Peru is Lima". Several relations pair in order, each with its own run of values:
+    "Fluorine, chlorine and bromine have the symbols F, Cl and Br, with atomic numbers 9, 17 and 35
+    respectively" -> three symbol and three atomic-number sentences. A relation is named by its noun before
+    its values (else by the one noun of the sentence, else by `value_relation` of every value); every subject
+    must be accepted by `is_subject` and every run must have as many values as there are subjects. A
+    "respectively" sentence that does not pair up this way gives "" (nothing is read from it: reading it
+    whole would pair the wrong values); a sentence without "respectively" at its end is returned as it is."""
+    text = sentence.strip()
+    if not re.search(r"respectively\s*[.!]?$", text, re.IGNORECASE):
         return sentence
-    return "; ".join(_NAMED[relation].format(s=name if isinstance(name, str) else subject, v=value).rstrip(".")
-                     for subject, name, value in zip(subjects, names, values)) + "."
+    verb = _RESPECTIVELY_VERB.search(text)
+    if verb is None:
+        return ""
+    left, right = text[:verb.start()], re.sub(r",?\s*respectively\s*[.!]?$", "", text[verb.end():], flags=re.IGNORECASE)
+    subjects = _respective_subjects(left, is_subject)
+    if subjects is None:
+        return ""
+    nouns = sorted(((m.start(), m.end(), relation) for relation, pattern in _HEADING_RES for m in pattern.finditer(right)))
+    runs: list[tuple[str | None, str]] = []
+    if nouns:
+        if right[:nouns[0][0]].strip(" ,").lower() not in ("", "the", "their", "its", "with", "with the"):
+            return ""  # values before the first noun: an order this reader does not pair
+        for index, (_, end, relation) in enumerate(nouns):
+            stop = nouns[index + 1][0] if index + 1 < len(nouns) else len(right)
+            segment = re.sub(r"^\s*(?:of\s+|are\s+|:\s*)?", "", right[end:stop])
+            runs.append((relation, _SEGMENT_TAIL.sub("", segment) if index + 1 < len(nouns) else segment.strip(" ,")))
+    else:
+        runs.append((heading_relation(left), right))
+    sentences = []
+    for relation, segment in runs:
+        values = [re.sub(r"^the\s+", "", v.strip(), flags=re.IGNORECASE) for v in _VALUE_SPLIT.split(segment) if v.strip()]
+        if relation is None and value_relation is not None:
+            found = {value_relation(value) for value in values}
+            relation = found.pop() if len(found) == 1 else None
+        if relation is None or len(values) != len(subjects):
+            return ""
+        sentences += [_NAMED[relation].format(s=subject, v=value).rstrip(".") for subject, value in zip(subjects, values)]
+    return "; ".join(sentences) + "."
 
 
 def _inferred_relation(text: str, is_subject: Callable[[str], bool | str],
