@@ -40,6 +40,12 @@ class Tolerance(BaseModel):
                     "that projection. A claim on the side the quantity came from (below it for a growing one: "
                     "a figure it had years ago) is contradicted; one on the side it is heading stays unverified "
                     "up to the fastest plausible change. Needs dated facts; a lone figure keeps the rule above.")
+    newer_margin_per_year: float | None = Field(
+        None, ge=0.0, le=1.0,
+        description="With follow_trend: the 'may be newer' allowance on the side a quantity is heading reaches "
+                    "only the subject's own trend + widen_per_year + this margin per year (within "
+                    "growth_per_year/decline_per_year), so a figure far beyond a slow-growing country's trend "
+                    "is contradicted. None: up to the fastest plausible change of any subject.")
     trend_uncertainty: float = Field(
         0.0, ge=0.0, le=1.0,
         description="With follow_trend: the share of the trend that may not have happened since the freshest "
@@ -54,10 +60,11 @@ def _default_tolerances() -> dict[str, Tolerance]:
     return {
         # Populations change: about 1 %/year typical, up to ~3 %/year growth (Niger, Angola) and ~1.5 %/year
         # decline (emigration, war) across countries in 2010-2024 (UN WPP ranges).
-        # Each country's own trend comes from its two dated figures (countryinfo ~2014, GeoNames 2018).
+        # Each country's own trend comes from its two dated figures (countryinfo ~2014, GeoNames 2018);
+        # a figure above it "may be newer" only up to that trend + 1.5 %/yr (Austria +0.9 %/yr: not "about 12 M").
         "population": Tolerance(below=0.10, above=0.10, widen_per_year=0.01, growth_per_year=0.03,
                                 decline_per_year=0.015, follow_trend=True,
-                                trend_uncertainty=0.67),
+                                trend_uncertainty=0.67, newer_margin_per_year=0.005),
         "area": Tolerance(below=0.10, above=0.10),  # stable: no widening with age
         "atomic_mass": Tolerance(below=0.01, above=0.01),
         "atomic_number": Tolerance(below=0.0, above=0.0),

@@ -99,7 +99,10 @@ _DENIAL = re.compile(r"^\s*(?:but\s+)?(?:(?:it|that|this|they)\s+(?:is|are|was|d
                      r"(?:that|this)(?:['’]s|\s+is)\s+(?:(?:a\s+)?(?:myth|misconception|mistake)|wrong|false|incorrect))"
                      r"\s*[-–—.!,;:]*\s*$", re.IGNORECASE)
 # A clause that only names the right value after a denial: "Sydney is not the capital; Canberra is." / "it is Fe."
-_CORRECTION = re.compile(r"^\s*(?:but\s+|rather\s+|instead\s+)?(?:(?P<name>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})\s+(?:is|are|does|do)"
+# "São Paulo took over in 1960" names the successor too; names keep their particles ("Rio de Janeiro").
+_CORRECTION = re.compile(r"^\s*(?:but\s+|rather\s+|instead\s+)?(?:(?P<name>[A-Z][\w'’.\-]*(?:\s+(?:(?:de|da|do|del|es|la)\s+)?[A-Z][\w'’.\-]*){0,3})"
+                         r"\s+(?:is|are|does|do|took\s+over|has\s+taken\s+over|replaced\s+it|succeeded\s+it)"
+                         r"(?:\s+(?:as\s+(?:the\s+)?(?:capital|currency)|in\s+\d{4}|since\s+\d{4}|from\s+\d{4}|in\s+that\s+role))*"
                          r"|(?:(?:it|that)(?:\s+is|['’]s)|(?:that|this|the)\s+(?:honou?r|title|role|distinction)\s+(?:belongs|goes|falls)\s+to)"
                          r"\s+(?:actually\s+)?(?:the\s+)?(?P<value>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3}))"
                          r"(?:\s+(?:instead|rather))?\s*[.!]?\s*$")
@@ -113,7 +116,8 @@ VALUE_NEGATION_RE = re.compile(r"(?:\bnot|\brather than|\binstead of|\bunlike|\b
 # is then unknown rather than false.
 # Past facts ("Lagos was the capital until 1991") are not checked against present-day values.
 HISTORICAL_RE = re.compile(r"\b(?:until|formerly|previously|former|used to|once|in the past|prior to|before \d{4}|"
-                           r"had been|ancient|historically)\b", re.IGNORECASE)
+                           r"had been|ancient|historically|was (?:called|named|known as)|between \d{4} and \d{4}|"
+                           r"from \d{4} (?:to|until) \d{4})\b", re.IGNORECASE)
 HEDGE_RE = re.compile(r"\b(?:also|include|includes|including|among|such as|widely|some|many|minority|minorities|"
                       r"regional|indigenous|various|several|other|local languages?|dialects?|recogni[sz]ed|commonly|too|"
                       r"as well|additionally|besides|popular|understood)\b", re.IGNORECASE)
@@ -1373,7 +1377,9 @@ class _Clause:
         return None
 
     def proper_chunk_ending(self, end: int) -> str | None:
-        match = re.search(r"((?:[A-Z][\w’'.\-]*\s+)*[A-Z][\w’'.\-]*)$", self.text[:end])
+        # "Rio de Janeiro", "Dar es Salaam": lower-case particles inside a name, as in _PROPER_CHUNK
+        match = re.search(r"((?:[A-Z][\w’'.\-]*\s+(?:(?:de|del|da|do|dos|das|du|es|el|la)\s+(?=[A-Z]))?)*"
+                          r"[A-Z][\w’'.\-]*)$", self.text[:end])
         return _trim_chunk(match.group(1)) if match else None
 
     def value_name_at(self, position: int, relation: str) -> tuple[int, int, str] | None:

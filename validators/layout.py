@@ -125,6 +125,10 @@ _ITEM_NUMBER = re.compile(  # "lithium 3", "France about 68 million": numeric re
     r"^(?P<s>[^\d:=()\-–—,;]+?)\s+(?P<v>(?:(?:about|around|roughly|approximately|approx\.|nearly|almost|over|~)\s*)?"
     r"\d[\d.,]*(?:\s*(?:million|billion|thousand|u|amu|km²|km2|sq km|square kilomet(?:er|re)s|people))?)[.!]?$",
     re.IGNORECASE)
+# "Japan uses the yen", "South Korea the won", "Norway has Oslo": items after a heading naming a name relation
+# ("Currencies of East Asia: ..."); a verb or "the" must part the subject from the value.
+_ITEM_VERB = re.compile(r"^(?P<s>[A-Z][^:=()\-–—,;]*?)(?:\s+(?:has|have|uses|use|pays\s+(?:in|with)|speaks)(?:\s+the)?|"
+                        r"\s+the)\s+(?P<v>[^:=()\d]+?)[.!]?$")
 _BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)")
 _ITEM_SYMBOL = re.compile(r"^(?P<s>[A-Za-z]{3,})\s+(?P<v>[A-Z][a-z]?)[.!]?$")  # "potassium K": symbols only
 _COORDINATION = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
@@ -140,7 +144,8 @@ def _item(piece: str, relation: str, subject_name: Callable[[str], bool | str]) 
     """(subject as written for the sentence, value) of one list item, or None when it is no item about a known
     subject. `subject_name` accepts a subject (True, or the name to write instead, e.g. "Neon" for "Ne")."""
     shapes = [_ITEM_NAMED_AFTER, _ITEM_NAMED_FIRST, _ITEM_VALUE_FOR] + ([_ITEM_NUMBER] if relation in _NUMERIC else []) \
-        + ([_ITEM_SYMBOL] if relation == "symbol" else [])
+        + ([_ITEM_SYMBOL] if relation == "symbol" else []) \
+        + ([_ITEM_VERB] if relation in ("capital", "currency", "language") else [])
     for shape in shapes:
         match = shape.match(piece)
         if not match:

@@ -56,8 +56,14 @@ _WORD = "|".join(sorted(WORD_VALUES, key=len, reverse=True))
 
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # "seventy-nine", "one hundred and twelve", "a hundred and five", "five and a half", "twelve hundred"
-_WORDS = (rf"(?:(?:(?:{_WORD})(?:[- ](?:{_WORD}))?|an?(?=\s+hundred\b))"
-          rf"(?:\s+hundred(?:\s+and)?(?:\s+(?:{_WORD})(?:[- ](?:{_WORD}))?)?)?(?:\s+and\s+a\s+half)?|half\s+an?|an?)")
+_HUNDREDS = (rf"(?:(?:{_WORD})(?:[- ](?:{_WORD}))?|an?(?=\s+hundred\b))"
+             rf"(?:\s+hundred(?:\s+and)?(?:\s+(?:{_WORD})(?:[- ](?:{_WORD}))?)?)?")
+_DIGIT_WORD = "zero|one|two|three|four|five|six|seven|eight|nine"
+# A compound keeps its inner scale words only when more number words follow ("two thousand six hundred",
+# "three million four hundred" + "thousand"); a trailing scale word is the magnitude, as for "two thousand".
+# "two point five" takes spoken decimals. Without this the parts were read as two numbers.
+_WORDS = (rf"(?:{_HUNDREDS}(?:\s+(?:thousand|million|billion)\s+(?!an?\b){_HUNDREDS})*"
+          rf"(?:\s+point(?:\s+(?:{_DIGIT_WORD})\b)+)?(?:\s+and\s+a\s+half)?|half\s+an?|an?)")
 _MAGNITUDE = r"(?:\s?(?:thousand|million|billion|trillion|mln|bn|mn)\b|[kKmMbB]\b(?!/|\.\w))"
 _APPROX = (r"about|approximately|approx\.?|around|roughly|nearly|almost|some|close\s+to|circa|ca\.|"
            r"estimated(?:\s+at)?|an\s+estimated|just\s+under|just\s+over|just\s+below|just\s+above|~")
@@ -111,15 +117,38 @@ def _words_value(words: str) -> float | None:
     half = 0.0
     if tokens[-3:] == ["and", "a", "half"]:
         tokens, half = tokens[:-3], 0.5
-    total = 0.0
+    decimals = 0.0
+    if "point" in tokens:  # "two point five" -> 2.5, "three point two five" -> 3.25
+        at = tokens.index("point")
+        places = tokens[at + 1:]
+        if not places or any(WORD_VALUES.get(token, 10) > 9 for token in places):
+            return None
+        decimals = sum(WORD_VALUES[token] * 10.0 ** -(i + 1) for i, token in enumerate(places))
+        tokens = tokens[:at]
+    total, group = 0.0, 0.0
     for token in tokens:
         if token == "hundred":
-            total = (total or 1) * 100
+            group = (group or 1) * 100
+        elif token in ("thousand", "million", "billion"):  # inside a compound: "two thousand six hundred"
+            total, group = total + (group or 1) * MAGNITUDES[token], 0.0
         elif token in WORD_VALUES:
-            total += WORD_VALUES[token]
+            group += WORD_VALUES[token]
         elif token != "and":
             return None
-    return total + half
+    return total + group + decimals + half
+
+
+def _words_rounding(words: str, value: float) -> float:
+    """Half a unit of the last place a spelled number names: "two thousand six hundred" -> 50, "two point
+    five" -> 0.05, "twelve" -> 0.5."""
+    tokens = re.split(r"[\s-]+", words.lower())
+    if "point" in tokens:
+        return 0.5 * 10.0 ** -(len(tokens) - tokens.index("point") - 1)
+    if not any(token in ("thousand", "million", "billion") for token in tokens):
+        return 0.5
+    whole = int(round(value))
+    trailing_zeros = len(str(whole)) - len(str(whole).rstrip("0")) if whole else 0
+    return 0.5 * 10**trailing_zeros
 
 
 def _number(match: re.Match, prefix: str) -> tuple[float, float, str | None] | None:
@@ -131,8 +160,18 @@ def _number(match: re.Match, prefix: str) -> tuple[float, float, str | None] | N
         word_value = _words_value(words)
         if word_value is None:
             return None
-        value, rounding = word_value, 0.5
+        value, rounding = word_value, _words_rounding(words, word_value)
     magnitude = (match.group(f"{prefix}magnitude") or "").strip().lower() or None
+    if words and not magnitude:  # "two thousand six hundred": its inner scale is its magnitude (not spelled)
+        magnitude = next((token for token in ("billion", "million", "thousand")
+                          if re.search(rf"\b{token}\b", words, re.IGNORECASE)), None)
+        if magnitude:
+            return value, rounding, magnitude
+    if words and magnitude in ("thousand", "million", "billion") and re.search(
+            r"\b(?:thousand|million|billion)\b", words, re.IGNORECASE):
+        # "three million four hundred" + "thousand": the magnitude scales only the last group
+        value = _words_value(f"{words} {magnitude}") or value
+        return value, _words_rounding(f"{words} {magnitude}", value), magnitude
     scale = MAGNITUDES[magnitude] if magnitude else 1.0
     return value * scale, rounding * scale, magnitude
 

@@ -322,6 +322,7 @@ def countryinfo_rows() -> Iterator[FactRow]:
             yield FactRow(subject=name, relation="demonym", value=demonym, source=source, kind="country")
         capitals = info.get("capital")
         for capital in capitals if isinstance(capitals, list) else [capitals]:
+            capital = CAPITAL_RENAMES.get(capital, (capital,))[0]  # "Nur-Sultan" is Astana again
             if capital:
                 yield FactRow(subject=name, relation="capital", value=capital, source=source, kind="country",
                               as_of=as_of)
@@ -381,6 +382,13 @@ GEONAMES_AS_OF = "2018"
 # snapshot already has Curaçao's XCG (introduced 2025-03-31) and still Bulgaria's BGN (replaced
 # 2026-01-01), so those fields are as of 2025.
 GEONAMES_NAMES_AS_OF = "2025"
+# Capitals renamed since (or reverted after) the snapshot that still carries the old name: old name ->
+# (current name, date of the change, source). The old name stays a known capital name, so "the capital of
+# Kazakhstan is Nur-Sultan" is read, and contradicted by the current one.
+CAPITAL_RENAMES: dict[str, tuple[str, str, str]] = {
+    # Constitutional amendment signed 2022-09-17 restoring the name Astana (Nur-Sultan 2019-2022).
+    "Nur-Sultan": ("Astana", "2022-09-17", "Law of the Republic of Kazakhstan of 17 September 2022"),
+}
 
 
 def geonames_rows() -> Iterator[FactRow]:
@@ -406,6 +414,10 @@ def geonames_rows() -> Iterator[FactRow]:
         # countryinfo's fact); one it adds ("Gitega", "Ciudad de la Paz", "Zimbabwe Gold") is another
         # accepted value. Codes not in pycountry's current ISO 4217 list are skipped.
         capital = (country.get("capital") or "").strip()
+        if capital in CAPITAL_RENAMES:
+            # a known name (no longer any country's capital): read, then contradicted by the current one
+            yield FactRow(relation="capital", value=capital, aliases=[capital, "Nursultan", "Nur Sultan"])
+            capital = CAPITAL_RENAMES[capital][0]
         if capital:
             yield FactRow(subject=name, relation="capital", value=capital, source=source, kind="country",
                           as_of=GEONAMES_NAMES_AS_OF)

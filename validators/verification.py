@@ -78,7 +78,7 @@ class Verifier:
         if tolerance.follow_trend:
             trend = fit_trend(facts, today, tolerance)
             if trend is not None:
-                return self._verify_projected(quantity.text, low, high, trend, tolerance)
+                return self._verify_projected(quantity.text, low, high, trend, tolerance, quantity.value)
             facts = freshest(facts, today)  # an older figure is the trend's start, not an accepted value
         stale = None
         for fact in facts:
@@ -98,11 +98,14 @@ class Verifier:
                             + (f" (as of {closest.as_of}, allowing for change since)" if closest.as_of else ""))
 
     @staticmethod
-    def _verify_projected(text: str, low: float, high: float, trend: Trend, tolerance: Tolerance) -> Verification:
+    def _verify_projected(text: str, low: float, high: float, trend: Trend, tolerance: Tolerance,
+                          value: float | None = None) -> Verification:
         """A claim (interval low..high) against the freshest figure projected along the subject's own trend.
         Supported within the band (`Band.around`); beyond it on the side the quantity came from (below a
         growing one: a figure it had years ago), contradicted; on the side it is heading, unverified up to
-        the fastest plausible change, since the claim may be newer than the KB."""
+        the fastest plausible change, since the claim may be newer than the KB. With
+        `Tolerance.newer_margin_per_year`, "may be newer" needs the stated `value` itself (not the interval its
+        rounding allows: "about 12 million" is not 11.5 million) within the subject's own trend + margin."""
         band = Band.around(trend.newest, trend.age, tolerance, trend)
         where = f"{_short(band.low)}-{_short(band.high)}"
         source = (f"KB {trend.newest.value} as of {trend.newest.as_of}, {trend.rate:+.1%}/yr since "
@@ -112,7 +115,8 @@ class Verifier:
         if trend.rate != 0 and (high < band.low) == (trend.rate > 0):
             return Verification("contradicted", trend.newest,
                                 f"{text} is outside {where}, where it was years ago ({source})")
-        if band.plausible(low, high):
+        newer = (value, value) if tolerance.newer_margin_per_year is not None and value is not None else (low, high)
+        if band.plausible(*newer):
             return Verification("unverified", trend.newest, f"{text} is outside {where} but within the fastest "
                                                             f"plausible change; it may be newer ({source})")
         return Verification("contradicted", trend.newest, f"{text} is beyond any plausible change ({source})")
@@ -220,6 +224,12 @@ class Band:
             rate, excess = trend.rate, abs(trend.raw - trend.rate)
             least = (1 - tolerance.trend_uncertainty) * (rate - math.copysign(excess, rate))
             slow, fast = (min(rate - widen, least), rate + widen) if rate >= 0 else (rate - widen, max(rate + widen, least))
+            margin = tolerance.newer_margin_per_year
+            if margin is not None:  # "may be newer" only near the subject's own trend, not any country's
+                if rate >= 0:
+                    fastest = min(fastest, max(fast + margin, 0.0))
+                else:
+                    slowest = max(slowest, min(slow - margin, 0.0))
 
         def low(per_year: float) -> float:
             return fact.number * (1 - tolerance.below) * (1 + max(per_year, slowest)) ** age

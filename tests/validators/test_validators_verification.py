@@ -213,11 +213,16 @@ def test_a_growing_countrys_old_figure_is_contradicted_its_current_one_supported
     assert old.evidence["as_of"] == "2018" and "2018" in old.reason and "2014" in old.reason
     assert "122 million" in old.reason  # the projection is said, not only the KB value
     assert _population(growing, 200).verdict == "contradicted"  # beyond any plausible growth
-    # +1 %/yr: supported up to +2 %/yr since 2018 (129 million), then unverified up to 3 %/yr (139 million)
+    # +1 %/yr: supported up to +2 %/yr since 2018 (129 million), then unverified up to its own trend + 1.5 %/yr
+    # (newer_margin_per_year: 134 million), not up to any country's fastest 3 %/yr (139 million)
     slow = _trend_checker(tmp_path / "slow", write_jsonl, {"2014": 96_100_000, "2018": 100_000_000})
     assert _population(slow, 125).verdict == "supported"
-    assert _population(slow, 135).verdict == "unverified"  # faster growth than the trend: may be newer
+    assert _population(slow, 132).verdict == "unverified"  # faster growth than the trend: may be newer
+    assert _population(slow, 137).verdict == "contradicted"  # far beyond its own trend
     assert _population(slow, 145).verdict == "contradicted"
+    unbounded = _trend_checker(tmp_path / "unbounded", write_jsonl, {"2014": 96_100_000, "2018": 100_000_000},
+                               newer_margin_per_year=None)
+    assert _population(unbounded, 137).verdict == "unverified"  # the old rule: up to the fastest growth
 
 
 def test_a_shrinking_countrys_old_figure_is_contradicted_a_lower_one_unverified(tmp_path, write_jsonl):
