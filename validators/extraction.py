@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from validators.kb import Entity, KnowledgeBase
+from validators.kb import COMMON_NOUNS, Entity, KnowledgeBase
 from validators.lexicon import cue_alternatives
 from validators.layout import (labelled_lines_to_sentences, list_items_to_sentences, respectively_to_sentences,
                                tables_to_sentences)
@@ -110,6 +110,8 @@ _CORRECTION = re.compile(r"^\s*(?:but\s+|rather\s+|instead\s+)?(?:(?P<name>[A-Z]
 # clause, often the correction ("Neither Sydney nor Melbourne is the capital - the capital is Canberra").
 _ELEMENT_CUE = re.compile(r"\b(?:symbols?|atomic (?:number|mass|weight)|protons?)\b", re.IGNORECASE)
 _SCOPE_BREAK = re.compile(r"\s[-–—]\s|[–—]|[:;]\s|,?\s+(?:but|instead|rather|whereas|while)\b|"
+                          # a consequence starts a new clause: "never adopted the euro, so you'll want forints"
+                          r"(?:,|\band)\s+so\b|\b(?:therefore|hence|thus|consequently|which is why|that(?:['’]s| is) why)\b|"
                           r"\b(?:that|this|the)\s+(?:honou?r|title|role|distinction)\s+(?:belongs|goes|falls)\b", re.IGNORECASE)
 VALUE_NEGATION_RE = re.compile(r"(?:\bnot|\brather than|\binstead of|\bunlike|\bnor)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 # Words that make a set claim partial ("also spoken", "languages include"): a value missing from the KB
@@ -122,6 +124,8 @@ HEDGE_RE = re.compile(r"\b(?:also|include|includes|including|among|such as|widel
                       r"regional|indigenous|various|several|other|local languages?|dialects?|recogni[sz]ed|commonly|too|"
                       r"as well|additionally|besides|popular|understood)\b", re.IGNORECASE)
 ANAPHOR_RE = re.compile(r"^(?:it|its|it's|they|their|there|here|this|that|these|those|the|this)"
+                        r"(?:\s+(?:small|tiny|little|landlocked|island|coastal|alpine|mountainous|nordic|baltic|balkan|"
+                        r"african|asian|european|caribbean|pacific|andean|former))*"
                         r"(?:\s+(?:country|nation|state|kingdom|republic|island|islands|archipelago|element|metal|"
                         r"gas|city-state|land|place|territory|one))?(?:['’]s)?$", re.IGNORECASE)
 _LEADING_FILLER = re.compile(
@@ -192,7 +196,16 @@ _NOT_A_NAME = {"it", "its", "this", "that", "the", "a", "an", "there", "they", "
                "as", "with", "for", "while", "today", "currently", "certainly", "located", "known", "home", "its",
                "people", "locals", "citizens", "residents", "inhabitants", "everyone", "most", "many", "visitors",
                "tourists", "here", "what", "which", "how", "where", "who", "when", "why", "not", "nope", "maybe",
-               "partly", "well", "kind", "sort", "yep", "yeah"}
+               "partly", "well", "kind", "sort", "yep", "yeah",
+               # pronouns, hedges and function words are never a value: "I'm not certain", "Unsure."
+               "i'm", "i’m", "it's", "it’s", "that's", "that’s", "unsure", "uncertain", "perhaps", "possibly",
+               "sorry", "honestly", "unfortunately", "i'd", "i’d", "i've", "i’ve", "i'll", "these", "those",
+               "hmm", "unknown", "none", "nobody", "no one", "good", "great", "thanks", "hi", "hello"}
+# An answer that declines to answer claims nothing: "I'm not certain, to be honest", "Unsure, sorry".
+_DECLINE = re.compile(r"^\s*(?:(?:sorry|hmm+|honestly|to be honest|well)[\s,.!]*)*(?:i\s*(?:['’]m|am)\s+(?:not\s+(?:sure|certain|"
+                      r"positive)|unsure|uncertain)|i\s+(?:do\s+not|don['’]t)\s+(?:know|remember|recall)|i\s+(?:can(?:not|['’]t)|"
+                      r"couldn['’]t)\s+(?:say|tell|recall|remember)|(?:not|un)\s*sure|uncertain|no\s+idea|i\s+have\s+no\s+idea|"
+                      r"no\s+clue|(?:i\s+)?can['’]t\s+say(?:\s+for\s+sure)?)\b", re.IGNORECASE)
 # Place nouns that may stand between "is" and "in <region>": "Bhutan is a small country in South Asia".
 _PLACE_NOUN = r"(?:country|nation|state|kingdom|republic|island|islands|archipelago|territory|city-state|monarchy|democracy|federation|land|microstate|enclave)"
 # "Africa's most populous country", "Asia's second largest nation": a ranking within a group, so the possessor
@@ -332,7 +345,7 @@ class ClaimExtractor:
             if case_sensitive:
                 if alias not in _WORDLIKE_SYMBOLS:
                     cased[alias] = entity
-            else:
+            elif normalize_name(alias) not in COMMON_NOUNS:
                 names[normalize_name(alias)] = entity
         self.subjects = Gazetteer(names, cased)
         self.values = {relation: Gazetteer({spelling: relation for spelling in kb.value_spellings(relation)},
@@ -359,6 +372,25 @@ class ClaimExtractor:
                                      w in {"real", "won", "mark", "sol", "rand", "dong", "kip", "lev", "leu", "pula",
                                            "tala", "som", "lek", "loti", "vatu", "kina", "dram", "lari", "pound",
                                            "franc", "krone", "krona", "dollar", "peso", "shilling"}}
+
+    def _open_listed_languages(self, claims: list[Claim]) -> None:
+        """A list of languages whose other members match the KB's list ("Kinyarwanda, English, French and
+        Swahili") may name one the KB's (often incomplete, undated) list lacks: that one is then partial, so
+        unverified rather than contradicted. A lone wrong language ("Brazilians speak Spanish") stays strict."""
+        groups: dict[tuple[int, str], list[Claim]] = {}
+        for claim in claims:
+            if claim.relation == "language" and not claim.negated and claim.subject and claim.subject.entity:
+                groups.setdefault((id(claim.subject.entity), claim.text), []).append(claim)
+        for group in groups.values():
+            if len(group) < 2:
+                continue
+            entity = group[0].subject.entity
+            known = {normalize_value(f.value) for f in self.kb.facts(entity, "language")}
+            listed = [bool(known & ({normalize_value(c.value)} | {normalize_value(v) for v in
+                                     self.kb.canonical_values("language", c.value)})) for c in group]
+            if sum(listed) >= max(2, len(group) - 1):  # all but one listed, and at least two
+                for claim, ok in zip(group, listed):
+                    claim.partial = claim.partial or not ok
 
     def _region_adjectives(self) -> dict[str, str]:
         """"south american" -> "South America", so "a South American country" names a region."""
@@ -419,6 +451,7 @@ class ClaimExtractor:
                 lead = _LEAD_BREAK.split(sentence, maxsplit=1)[0]
                 if len(context.claims) == before and lead != sentence and not cue.search(lead):
                     self._read_bare_answer(lead, context)
+        self._open_listed_languages(context.claims)
         return context.claims
 
     def _ungap(self, sentence: str) -> str:
@@ -694,7 +727,7 @@ class ClaimExtractor:
     def _read_bare_answer(self, sentence: str, context: _Context) -> None:
         """A first sentence that only gives the value the question asked for: "Paris." "About 67 million."."""
         relation, subject = context.question_relation, context.question_subject
-        if subject is None:
+        if subject is None or _DECLINE.match(_LEADING_FILLER.sub("", sentence)):
             return
         clause = _Clause(_LEADING_FILLER.sub("", sentence), self, bare_answer=True)
         values = self.values[relation].find(clause.tokens, clause.text) if relation in self.values else []

@@ -12,6 +12,11 @@ from pathlib import Path
 
 from validators.normalize import normalize_name, normalize_value
 
+# Common nouns that never name one country, even where a source lists them as an alias ("Ísland" normalises
+# to "island"): "the island nation uses the euro" is about the country already named, not Iceland.
+COMMON_NOUNS = frozenset({"island", "islands", "nation", "country", "kingdom", "republic", "state", "states",
+                          "land", "territory", "union", "federation", "empire", "commonwealth", "principality"})
+
 SCHEMA_VERSION = "4"
 
 SCHEMA = """
@@ -100,6 +105,8 @@ class KnowledgeBase:
     # --- subjects ---------------------------------------------------------------------------------
     def resolve(self, name: str) -> Entity | None:
         """The one entity a name or alias stands for; None when unknown or ambiguous ("Congo")."""
+        if normalize_name(name) in COMMON_NOUNS:
+            return None  # "island" is no alias of Iceland (Ísland), whatever a source lists
         ids = self._by_cased_alias.get(name.strip()) or self._by_alias.get(normalize_name(name))
         return self.entities[next(iter(ids))] if ids and len(ids) == 1 else None
 
