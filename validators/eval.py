@@ -1,6 +1,6 @@
 """Evaluates the fact checker on a labeled set of answers.
 
-    python -m validators.eval [--set dev|holdout|dev-v4-holdout|test|test-v2..test-v8|PATH] [--errors N]
+    python -m validators.eval [--set dev|holdout|dev-v4-holdout|test|test-v2..test-v9|PATH] [--errors N]
 
 Sets (format: validators/README.md, "Test set format"):
   dev   data/eval_set.jsonl (generated from the KB's own facts plus hand-written items; regenerate with
@@ -13,7 +13,7 @@ Sets (format: validators/README.md, "Test set format"):
   dev-v4-holdout  the HOLDOUT part (~35 %) of data/dev_v4.jsonl (a fourth independent writer; its TUNE part is
         in dev), scored once before and once after the round of work it was written for.
   test  data/test_set.jsonl, written by someone who has not seen the code or the dev data. The figure to report.
-  test-v2 .. test-v8  data/test_v2.jsonl .. test_v8.jsonl: blind sets written after later rounds of work froze;
+  test-v2 .. test-v9  data/test_v2.jsonl .. test_v9.jsonl: blind sets written after later rounds of work froze;
         the newest is the figure to report, the older ones have been seen.
   PATH  any file in the same format.
 
@@ -70,8 +70,11 @@ TEST_V7_PATH = DATA_DIR / "test_v7.jsonl"
 # Written blind after the seventh round (compound number words, renamed capitals and the euro's
 # predecessors, a trend-bounded "may be newer") froze.
 TEST_V8_PATH = DATA_DIR / "test_v8.jsonl"
+# Written blind after the eighth round (negation before a consequence, common nouns, hedges, open
+# language lists) froze.
+TEST_V9_PATH = DATA_DIR / "test_v9.jsonl"
 TEST_SETS = {"test-v2": TEST_V2_PATH, "test-v3": TEST_V3_PATH, "test-v4": TEST_V4_PATH, "test-v5": TEST_V5_PATH,
-             "test-v6": TEST_V6_PATH, "test-v7": TEST_V7_PATH, "test-v8": TEST_V8_PATH}
+             "test-v6": TEST_V6_PATH, "test-v7": TEST_V7_PATH, "test-v8": TEST_V8_PATH, "test-v9": TEST_V9_PATH}
 LABELS = ("supported", "contradicted", "unverified")
 TARGETS = {"contradicted precision": 0.95, "contradicted recall": 0.9, "supported recall": 0.85}
 LATENCY_TARGET_MS = 20.0
@@ -159,7 +162,7 @@ def resolve_set(name: str) -> list[Path] | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m validators.eval", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", default="dev", help="dev, holdout, dev-v4-holdout, test, test-v2 ... test-v8, or a path to a JSONL set (default dev)")
+    parser.add_argument("--set", default="dev", help="dev, holdout, dev-v4-holdout, test, test-v2 ... test-v9, or a path to a JSONL set (default dev)")
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)  # old spelling of --set PATH
     parser.add_argument("--errors", type=int, default=10, help="how many misjudged answers to print")
     args = parser.parse_args(argv)
