@@ -70,9 +70,13 @@ class FactChecker:
         for claim in self.extractor.extract(text[: self.config.max_answer_chars], question):
             verification = self.verifier.verify(claim)
             subject = claim.subject.text if claim.subject else None
-            key = (subject and normalize_value(subject), claim.relation, normalize_value(claim.value), claim.negated)
+            # The same claim read twice (bare answer and full sentence), or in two spellings the KB matches
+            # to one fact ("the Swiss franc (CHF)"), is listed once.
+            value = (verification.evidence.value if verification.verdict == "supported" and verification.evidence
+                     else claim.value)
+            key = (subject and normalize_value(subject), claim.relation, normalize_value(str(value)), claim.negated)
             if key in seen:
-                continue  # the same claim read twice (e.g. bare answer and full sentence)
+                continue
             seen.add(key)
             claims.append(ClaimResult(
                 text=claim.text, verdict=verification.verdict,

@@ -261,3 +261,13 @@ def test_follow_trend_config_is_validated():
         Tolerance(below=0.1, above=0.1, trend_uncertainty=1.5)
     with pytest.raises(ValidationError, match="follow_trends"):
         Tolerance(below=0.1, above=0.1, follow_trends=True)
+
+
+def test_one_fact_in_two_spellings_is_listed_once_and_wrong_values_stay_apart():
+    from validators import FactChecker
+
+    checker = FactChecker()
+    result = checker.check("The currency of Switzerland is the Swiss Franc (CHF). The Swiss franc is used there.")
+    assert [(c.relation, c.verdict) for c in result.claims] == [("currency", "supported")] and result.score == 1.0
+    wrong = checker.check("Switzerland uses the euro, and the Swiss pay in dollars.")
+    assert len(wrong.contradicted_claims()) == 2  # two wrong values about one fact stay two claims
