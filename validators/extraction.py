@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from validators.kb import COMMON_NOUNS, Entity, KnowledgeBase
+from validators.kb import Entity, KnowledgeBase
 from validators.lexicon import cue_alternatives
 from validators.layout import (labelled_lines_to_sentences, list_items_to_sentences, respectively_to_sentences,
                                tables_to_sentences)
@@ -345,7 +345,7 @@ class ClaimExtractor:
             if case_sensitive:
                 if alias not in _WORDLIKE_SYMBOLS:
                     cased[alias] = entity
-            elif normalize_name(alias) not in COMMON_NOUNS:
+            else:
                 names[normalize_name(alias)] = entity
         self.subjects = Gazetteer(names, cased)
         self.values = {relation: Gazetteer({spelling: relation for spelling in kb.value_spellings(relation)},

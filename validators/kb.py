@@ -78,6 +78,8 @@ class KnowledgeBase:
             self._by_cased_alias: dict[str, set[int]] = defaultdict(set)  # exact alias -> entity ids
             for alias, entity_id, case_sensitive in connection.execute(
                     "SELECT alias, entity_id, case_sensitive FROM aliases"):
+                if normalize_name(alias) in COMMON_NOUNS:
+                    continue  # "island" is no alias of Iceland (Ísland), whatever a source lists
                 self.alias_texts.append((alias, bool(case_sensitive)))
                 if case_sensitive:
                     self._by_cased_alias[alias].add(entity_id)
@@ -105,8 +107,6 @@ class KnowledgeBase:
     # --- subjects ---------------------------------------------------------------------------------
     def resolve(self, name: str) -> Entity | None:
         """The one entity a name or alias stands for; None when unknown or ambiguous ("Congo")."""
-        if normalize_name(name) in COMMON_NOUNS:
-            return None  # "island" is no alias of Iceland (Ísland), whatever a source lists
         ids = self._by_cased_alias.get(name.strip()) or self._by_alias.get(normalize_name(name))
         return self.entities[next(iter(ids))] if ids and len(ids) == 1 else None
 
