@@ -106,9 +106,10 @@ _CORRECTION = re.compile(r"^\s*(?:but\s+|rather\s+|instead\s+)?(?:(?P<name>[A-Z]
                          r"|(?:(?:it|that)(?:\s+is|['’]s)|(?:that|this|the)\s+(?:honou?r|title|role|distinction)\s+(?:belongs|goes|falls)\s+to)"
                          r"\s+(?:actually\s+)?(?:the\s+)?(?P<value>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3}))"
                          r"(?:\s+(?:instead|rather))?\s*[.!]?\s*$")
+# A clause about an element relation: only there is a lower-case "tin" the element (see _Clause._short_elements).
+_ELEMENT_CUE = re.compile(r"\b(?:symbols?|atomic (?:number|mass|weight)|protons?)\b", re.IGNORECASE)
 # Where a negation's scope ends: what follows a dash, colon, semicolon or "but"/"instead"/"rather" is a new
 # clause, often the correction ("Neither Sydney nor Melbourne is the capital - the capital is Canberra").
-_ELEMENT_CUE = re.compile(r"\b(?:symbols?|atomic (?:number|mass|weight)|protons?)\b", re.IGNORECASE)
 _SCOPE_BREAK = re.compile(r"\s[-–—]\s|[–—]|[:;]\s|,?\s+(?:but|instead|rather|whereas|while)\b|"
                           # a consequence starts a new clause: "never adopted the euro, so you'll want forints"
                           r"(?:,|\band)\s+so\b|\b(?:therefore|hence|thus|consequently|which is why|that(?:['’]s| is) why)\b|"
@@ -435,9 +436,10 @@ class ClaimExtractor:
                 previous = (len(context.claims), len(context.claims))  # the claims of the clause before
                 for clause in split_clauses(piece):
                     before = len(context.claims)
-                    if _DENIAL.match(clause) and self._read_denial(clause, context, previous):
-                        continue  # "..., but it isn't - Ankara is.": the correction is about the denied clause
-                    if not self._read_denial(clause, context, previous):
+                    if self._read_denial(clause, context, previous):
+                        if _DENIAL.match(clause):
+                            continue  # "..., but it isn't - Ankara is.": the correction is about the denied clause
+                    else:
                         self._read_clause(clause, context)
                     previous = (before, len(context.claims))
             relation = context.question_relation
@@ -501,6 +503,13 @@ class ClaimExtractor:
                                     partial=claim.partial, strict_value=claim.strict_value))
         return True
 
+    def lowercase_element(self, word: str) -> Entity | None:
+        """The element a lower-case word names when the KB knows that name only capitalised ("tin", "lead":
+        English words, so their aliases are case-sensitive); None otherwise. The callers decide where such a
+        word counts as the element (a list of elements, a clause about an element relation)."""
+        entity = self.kb.resolve(word.capitalize())
+        return entity if entity is not None and entity.kind == "element" and entity.name == word.capitalize() else None
+
     def _value_relation(self, value: str) -> str | None:
         """The one relation (capital, currency, language, region) `value` is a known value of, or None."""
         key = normalize_value(value)
@@ -513,10 +522,8 @@ class ClaimExtractor:
         element name that is also a word ("tin", "lead") is the element."""
         entity = self.kb.resolve(name)
         if entity is None and name.strip().islower():
-            entity = self.kb.resolve(name.strip().capitalize())
-            if entity is not None and entity.kind == "element" and name.strip().capitalize() == entity.name:
-                return entity.name
-            return False
+            element = self.lowercase_element(name.strip())
+            return element.name if element is not None else False
         if entity is None:
             return False
         return entity.name if name.strip() in self.symbols else True
@@ -1214,8 +1221,8 @@ class _Clause:
         found = []
         for token in self.tokens:
             if token.text.islower() and len(token.text) == 3:
-                entity = self.extractor.kb.resolve(token.text.capitalize())
-                if entity is not None and entity.kind == "element" and entity.name == token.text.capitalize():
+                entity = self.extractor.lowercase_element(token.text)
+                if entity is not None:
                     found.append(Mention(token.start, token.end, token.text, entity))
         return found
 
