@@ -150,14 +150,17 @@ def _item(piece: str, relation: str, subject_name: Callable[[str], bool | str]) 
         match = shape.match(piece)
         if not match:
             continue
-        pairs = [(match.group("s").strip(), match.group("v").strip())]
-        if shape is _ITEM_NAMED_AFTER:
-            pairs.append(pairs[0][::-1])  # "Norway (Oslo)": the subject leads
-        for subject, value in pairs:
+        for subject, value in _pairs(shape, match):
             name = subject_name(subject) if subject and value else False
             if name:
                 return (name if isinstance(name, str) else subject), value
     return None
+
+
+def _pairs(shape: re.Pattern, match: re.Match) -> list[tuple[str, str]]:
+    """The (subject, value) readings of an item `shape` matched: "Oslo (Norway)" may also be "Norway (Oslo)"."""
+    pair = (match.group("s").strip(), match.group("v").strip())
+    return [pair, pair[::-1]] if shape is _ITEM_NAMED_AFTER else [pair]
 
 
 def _pieces(line: str) -> list[str]:
@@ -247,10 +250,7 @@ def _inferred_relation(text: str, is_subject: Callable[[str], bool | str],
                 match = shape.match(piece)
                 if match is None:
                     continue
-                pairs = [(match.group("s").strip(), match.group("v").strip())]
-                if shape is _ITEM_NAMED_AFTER:
-                    pairs.append(pairs[0][::-1])
-                for subject, value in pairs:
+                for subject, value in _pairs(shape, match):
                     if subject and value and is_subject(subject):
                         relation = value_relation(value)
                         if relation:
