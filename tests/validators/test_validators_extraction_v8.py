@@ -3,13 +3,7 @@
 
 import pytest
 
-from validators.checker import FactChecker
 from validators.numbers import find_quantities
-
-
-@pytest.fixture(scope="module")
-def checker() -> FactChecker:
-    return FactChecker()
 
 
 @pytest.mark.parametrize("text, value", [

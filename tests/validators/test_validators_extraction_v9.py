@@ -3,13 +3,6 @@
 
 import pytest
 
-from validators.checker import FactChecker
-
-
-@pytest.fixture(scope="module")
-def checker() -> FactChecker:
-    return FactChecker()
-
 
 def _verdicts(result) -> dict[str, str]:
     return {c.claimed_value.lower(): c.verdict for c in result.claims}
