@@ -61,10 +61,11 @@ def _default_tolerances() -> dict[str, Tolerance]:
         # Populations change: about 1 %/year typical, up to ~3 %/year growth (Niger, Angola) and ~1.5 %/year
         # decline (emigration, war) across countries in 2010-2024 (UN WPP ranges).
         # Each country's own trend comes from its two dated figures (countryinfo ~2014, GeoNames 2018);
-        # a figure above it "may be newer" only up to that trend + 1.5 %/yr (Austria +0.9 %/yr: not "about 12 M").
+        # the projection runs to today, so a figure above its band (trend + widen_per_year) is contradicted
+        # (Canada ~1 %/yr: not "fifty million"); newer_margin_per_year > 0 adds a "may be newer" zone above it.
         "population": Tolerance(below=0.10, above=0.10, widen_per_year=0.01, growth_per_year=0.03,
                                 decline_per_year=0.015, follow_trend=True,
-                                trend_uncertainty=0.67, newer_margin_per_year=0.005),
+                                trend_uncertainty=0.67, newer_margin_per_year=0.0),
         "area": Tolerance(below=0.10, above=0.10),  # stable: no widening with age
         "atomic_mass": Tolerance(below=0.01, above=0.01),
         "atomic_number": Tolerance(below=0.0, above=0.0),

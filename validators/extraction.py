@@ -92,8 +92,15 @@ VERB_RE = re.compile(rf"\b(?:{_VERB})\b", re.IGNORECASE)
 NEGATION_RE = re.compile(r"\b(?:(?:is|are|was|were|does|do|did|has|have)\s+not|never|no longer|neither)\b|n't\b", re.IGNORECASE)
 # "isn't" -> "is not": the readers look for the verb as a word of its own.
 _CONTRACTED_NOT = re.compile(r"\b(is|are|was|were|does|do|did|has|have)n['’]t\b", re.IGNORECASE)
-# Where a gapped pair begins: ", Norway the krone", " and Denmark the euro".
-_GAP_BREAK = re.compile(r"\s*(?:,\s*(?:and\s+)?|;\s*|\s+and\s+)(?=[A-Z])")
+_NUMBER_ITEM = re.compile(r"\b[a-z]{3,}\s+\d{1,3}\s*(?:[,;]|and\b)")  # "helium 2, neon 10": maybe a list
+_SPACED_DASH = re.compile(r"\s[-–—]\s")  # "Peru - Lima", "Colombia – Bogotá": a list item's two sides
+# Where a gapped pair may begin: ", Norway the krone", " and the United States about 9.8 million km²", ", lead
+# Pb" (a comma inside a number, "643,801", has no space after it); each piece must then start with a subject.
+_GAP_BREAK = re.compile(r"\s*(?:,\s+(?:and\s+)?|;\s*(?:and\s+)?|\s+and\s+)(?=[A-Za-z])")
+# What may stand between a gapped pair's subject and its value: "Sweden, the krona", "Sweden's the krona".
+_GAP_JOIN = re.compile(r"(?:['’]s)?\s*,?\s+(?=\S)")
+# The noun a possessive first pair names, "Denmark's currency is ...", "Japan's official language is ...".
+_GAP_OWNED = re.compile(r"['’]s\s+(?P<noun>(?:[a-z]+\s+){0,2}?[a-z]+)\s+")
 # A clause that only denies the clause before it: "Many assume Istanbul is the capital, but it isn't."
 _DENIAL = re.compile(r"^\s*(?:but\s+)?(?:(?:it|that|this|they)\s+(?:is|are|was|does|do)\s+not(?:\s+(?:true|so|the case|correct|right))?|"
                      r"(?:that|this)(?:['’]s|\s+is)\s+(?:(?:a\s+)?(?:myth|misconception|mistake)|wrong|false|incorrect))"
@@ -103,7 +110,7 @@ _DENIAL = re.compile(r"^\s*(?:but\s+)?(?:(?:it|that|this|they)\s+(?:is|are|was|d
 _CORRECTION = re.compile(r"^\s*(?:but\s+|rather\s+|instead\s+)?(?:(?P<name>[A-Z][\w'’.\-]*(?:\s+(?:(?:de|da|do|del|es|la)\s+)?[A-Z][\w'’.\-]*){0,3})"
                          r"\s+(?:is|are|does|do|took\s+over|has\s+taken\s+over|replaced\s+it|succeeded\s+it)"
                          r"(?:\s+(?:as\s+(?:the\s+)?(?:capital|currency)|in\s+\d{4}|since\s+\d{4}|from\s+\d{4}|in\s+that\s+role))*"
-                         r"|(?:(?:it|that)(?:\s+is|['’]s)|(?:that|this|the)\s+(?:honou?r|title|role|distinction)\s+(?:belongs|goes|falls)\s+to)"
+                         r"|(?:(?:(?:since|from|in)\s+\d{4},?\s+)?(?:it|that)(?:\s+is|['’]s|\s+has\s+been|\s+is\s+now)|(?:that|this|the)\s+(?:honou?r|title|role|distinction)\s+(?:belongs|goes|falls)\s+to)"
                          r"\s+(?:actually\s+)?(?:the\s+)?(?P<value>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3}))"
                          r"(?:\s+(?:instead|rather))?\s*[.!]?\s*$")
 # A clause about an element relation: only there is a lower-case "tin" the element (see _Clause._short_elements).
@@ -120,10 +127,16 @@ VALUE_NEGATION_RE = re.compile(r"(?:\bnot|\brather than|\binstead of|\bunlike|\b
 # Past facts ("Lagos was the capital until 1991") are not checked against present-day values.
 HISTORICAL_RE = re.compile(r"\b(?:until|formerly|previously|former|used to|once|in the past|prior to|before \d{4}|"
                            r"had been|ancient|historically|was (?:called|named|known as)|between \d{4} and \d{4}|"
-                           r"from \d{4} (?:to|until) \d{4})\b", re.IGNORECASE)
+                           r"from \d{4} (?:to|until) \d{4}|replaced|replacing|superseded)\b", re.IGNORECASE)
 HEDGE_RE = re.compile(r"\b(?:also|include|includes|including|among|such as|widely|some|many|minority|minorities|"
                       r"regional|indigenous|various|several|other|local languages?|dialects?|recogni[sz]ed|commonly|too|"
                       r"as well|additionally|besides|popular|understood)\b", re.IGNORECASE)
+# A country's currency list is complete (ISO 4217 via GeoNames, dated changes in extra_facts), unlike its language
+# list: another currency is wrong unless the clause says it is accepted besides ("dollars are also widely
+# accepted"). "Many", "some", "popular" ("a popular destination") do not make "you'll be paying in euros" partial.
+CURRENCY_HEDGE_RE = re.compile(r"\b(?:also|too|as well|widely|commonly|alongside|in addition|additionally|besides|"
+                               r"accept\w*|include|includes|including|among|such as|other|tourist\w*|unofficial\w*|"
+                               r"informal\w*|parallel|second)\b", re.IGNORECASE)
 ANAPHOR_RE = re.compile(r"^(?:it|its|it's|they|their|there|here|this|that|these|those|the|this)"
                         r"(?:\s+(?:small|tiny|little|landlocked|island|coastal|alpine|mountainous|nordic|baltic|balkan|"
                         r"african|asian|european|caribbean|pacific|andean|former))*"
@@ -160,9 +173,9 @@ CUES = {
                            r"paid|pays?|paying|tender|prices?|priced|cash|banknotes?|bank ?notes?|coins?|coinage|"
                            r"shop(?:s|ping)?|buy(?:s|ing)?|spend(?:s|ing)?|spent|accepts?|accepted|takes?|"
                            r"runs on|in circulation|circulat\w*|exchange)\b", re.IGNORECASE),
-    "language": re.compile(r"\b(?:languages?|spoken|speak\w*|tongue|lingua franca)\b", re.IGNORECASE),
+    "language": re.compile(r"\b(?:languages?|spoken|speak\w*|tongue|lingua franca|official status)\b", re.IGNORECASE),
     "symbol": re.compile(r"\b(?:symbols?|abbreviat\w*|denoted|represented by|written as|shorthand|short form|"
-                         r"(?:goes|go|going|is known|known) by|(?:chemical|element(?:al)?) (?:code|letters?|sign))\b", re.IGNORECASE),
+                         r"written with|(?:goes|go|going|is known|known) by|(?:chemical|element(?:al)?) (?:code|letters?|sign))\b", re.IGNORECASE),
 }
 # Words WordNet gives for a relation ("mother tongue", "paper money", "dwellers"): one more alternative of its cue.
 for _relation in ("currency", "language", "population"):
@@ -413,7 +426,7 @@ class ClaimExtractor:
             text = tables_to_sentences(text)
         if ":" in text or "=" in text:
             text = labelled_lines_to_sentences(text)
-        if ":" in text or "(" in text or " - " in text:
+        if ":" in text or "(" in text or "=" in text or _SPACED_DASH.search(text) or _NUMBER_ITEM.search(text):
             # "Nordic capitals: Oslo (Norway), ...", or the question's relation over "- Peru: Lima" lines
             text = list_items_to_sentences(text, context.question_relation, self._names_subject, self._value_relation)
         for index, sentence in enumerate(split_sentences(text)):
@@ -459,26 +472,60 @@ class ClaimExtractor:
     def _ungap(self, sentence: str) -> str:
         """A verb shared by a run of subject-value pairs is written out for each: "Sweden uses the krona,
         Norway the krone and Denmark the euro" -> "Sweden uses the krona; Norway uses the krone; Denmark uses
-        the euro". Every later pair must start with a KB subject and have no verb of its own; the first must be
-        "<subject> <verb> <value>". Other sentences are returned as they are."""
-        if "," not in sentence and " and " not in sentence:
+        the euro"; "Denmark's currency is the krone, Sweden's the krona" -> "...; Sweden's currency is the
+        krona". The first pair must be "<subject> <verb> <value>" or "<subject>'s <noun> <verb> <value>"; every
+        later one must start with a KB subject of the same kind ("the United States", a lower-case element
+        "lead" in a list of elements) and have no verb of its own. Other sentences are returned as they are."""
+        if "," not in sentence and " and " not in sentence and ";" not in sentence:
             return sentence
-        parts = _GAP_BREAK.split(_LEADING_FILLER.sub("", sentence).strip().rstrip(" .!"))
+        text = _LEADING_FILLER.sub("", sentence).strip().rstrip(" .!")
+        starts = {m.start for m in self.subjects.find(tokenize(text), text)}
+        parts, begin = [], 0
+        for cut in _GAP_BREAK.finditer(text):  # only where a subject follows: "Sweden, the krona" is one pair
+            article = re.match(r"the\s+", text[cut.end():], re.IGNORECASE)
+            name_at = cut.end() + (article.end() if article else 0)
+            word = re.match(r"[a-z]+\b", text[name_at:])
+            if name_at in starts or word and self.lowercase_element(word.group()) is not None:
+                parts.append(text[begin:cut.start()])
+                begin = cut.end()
+        parts.append(text[begin:])
         if len(parts) < 2:
             return sentence
         first = parts[0]
         verb = VERB_RE.search(first)
-        lead = self.subjects.find(tokenize(first), first)
-        if verb is None or len(lead) != 1 or lead[0].start != 0 or first[lead[0].end:verb.start()].strip():
+        lead = self._gap_subject(first)
+        if verb is None or lead is None:
+            return sentence
+        between = first[lead[0]:verb.start()]
+        owned = _GAP_OWNED.fullmatch(between) if between.strip() else None
+        if between.strip() and owned is None:
             return sentence  # "Nepal lies between China and India": the second name is no subject of its own
         rewritten = [first]
         for part in parts[1:]:
-            mentions = self.subjects.find(tokenize(part), part)
-            if len(mentions) != 1 or mentions[0].start != 0 or VERB_RE.search(part) or \
-                    mentions[0].payload.kind != lead[0].payload.kind or not re.match(r"\s+\w", part[mentions[0].end:]):
+            found = self._gap_subject(part)
+            if found is None or VERB_RE.search(part) or found[1] != lead[1]:
                 return sentence
-            rewritten.append(f"{part[:mentions[0].end]} {verb.group()} {part[mentions[0].end:].strip()}")
+            join = _GAP_JOIN.match(part, found[0])
+            if join is None:
+                return sentence
+            shared = f"'s {owned.group('noun')} {verb.group()}" if owned else f" {verb.group()}"
+            name = part[:found[0]]
+            rewritten.append(f"{name[:1].upper() + name[1:]}{shared} {part[join.end():].strip()}")
         return "; ".join(rewritten) + "."
+
+    def _gap_subject(self, part: str) -> tuple[int, str] | None:
+        """Where the KB subject that opens a gapped pair ends, and its kind ("country", "element"); None if
+        the pair does not open with one. A leading "the" is part of the name; an element may be written in
+        lower case ("lead Pb")."""
+        article = re.match(r"the\s+", part, re.IGNORECASE)
+        start = article.end() if article else 0
+        mentions = [m for m in self.subjects.find(tokenize(part), part) if m.start == start]
+        if mentions:
+            mention = max(mentions, key=lambda m: m.end)
+            return mention.end, mention.payload.kind
+        word = re.match(r"[a-z]+\b", part[start:])
+        element = self.lowercase_element(word.group()) if word else None
+        return (start + word.end(), element.kind) if element is not None else None
 
     def _read_denial(self, text: str, context: _Context, previous: tuple[int, int]) -> bool:
         """A clause that only takes back or corrects the clause before it (same sentence): "..., but it
@@ -510,11 +557,22 @@ class ClaimExtractor:
         entity = self.kb.resolve(word.capitalize())
         return entity if entity is not None and entity.kind == "element" and entity.name == word.capitalize() else None
 
-    def _value_relation(self, value: str) -> str | None:
-        """The one relation (capital, currency, language, region) `value` is a known value of, or None."""
+    def _value_relation(self, value: str, subject: str | None = None) -> str | None:
+        """The one relation (capital, currency, language, region) `value` is a known value of, or None. Given an
+        element as `subject` (a list item's other side), a symbol as written ("Fe") is its symbol and a whole
+        number 1-118 its atomic number ("helium 2")."""
+        if subject is not None and value.strip() and self._names_element(subject):
+            if value.strip() in self.symbols:
+                return "symbol"
+            if re.fullmatch(r"\d{1,3}", value.strip()) and 1 <= int(value) <= 118:
+                return "atomic_number"
         key = normalize_value(value)
         found = [relation for relation, gazetteer in self.values.items() if key in gazetteer.phrases]
         return found[0] if len(found) == 1 else None
+
+    def _names_element(self, name: str) -> bool:
+        entity = self.kb.resolve(name.strip()) or self.lowercase_element(name.strip())
+        return entity is not None and entity.kind == "element"
 
     def _names_subject(self, name: str) -> bool | str:
         """Whether a list item's subject is a place or element the KB knows ("Peru", not "Note"); an element
@@ -791,6 +849,7 @@ class ClaimExtractor:
                 subject = clause.only_mention(candidate)
             if subject is None:
                 subject = self._topic(clause, context)
+            subject = self._gapped_owner(clause, candidate, subject)
             self._emit(clause, candidate, subject, context)
             emitted.append(subject)
             if subject is grammatical and candidate.subject is None and candidate.relation in _SHARED_RELATIONS:
@@ -817,6 +876,23 @@ class ClaimExtractor:
             context.topic = Subject(clause.subject_mentions[0].text, clause.subject_mentions[0].payload)
             context.remember(context.topic)
 
+    def _gapped_owner(self, clause: _Clause, candidate: _Candidate, subject: Subject | None) -> Subject | None:
+        """A value right after another subject of the same kind, in a list with its verb given once, is that
+        subject's: "Poland still uses the złoty, Hungary the forint" (a gap `_ungap` did not write out) is not
+        "Poland uses the forint". The other subject must open a list item (after ",", ";" or "and") and have
+        no verb or cue of its own before the value; otherwise `subject` stands."""
+        if subject is None or subject.entity is None:
+            return subject
+        value_start = candidate.value_span[0]
+        nearest = next((m for m in reversed(clause.subject_mentions) if m.end <= value_start), None)
+        if nearest is None or nearest.payload == subject.entity or nearest.payload.kind != subject.entity.kind:
+            return subject
+        gap = clause.text[nearest.end:value_start]
+        if len(gap) > 30 or VERB_RE.search(gap) or any(cue.search(gap) for cue in CUES.values()) or \
+                not re.search(r"(?:[,;]|\band)\s*(?:the\s+)?$", clause.text[:nearest.start]) or "(" in gap:
+            return subject
+        return Subject(nearest.text, nearest.payload)
+
     def _topic(self, clause: _Clause, context: _Context) -> Subject | None:
         """Whom a clause without a subject of its own is about. "It"/"its" is the running topic; with no
         pronoun ("The capital is Ankara.") an unknown running topic gives way to the question's subject."""
@@ -835,7 +911,8 @@ class ClaimExtractor:
         context.last_relation = candidate.relation
         context.claims.append(Claim(
             text=clause.text.strip(), relation=candidate.relation, subject=subject, value=candidate.value,
-            quantity=candidate.quantity, partial=clause.hedged, negated=clause.denies(candidate.value_span),
+            quantity=candidate.quantity, partial=clause.currency_hedged if candidate.relation == "currency" else clause.hedged,
+            negated=clause.denies(candidate.value_span),
             strict_value=candidate.strict_value))
 
     # --- subject slots -------------------------------------------------------------------------------
@@ -897,7 +974,11 @@ class ClaimExtractor:
                 relation = UNIT_RELATION.get(quantity.unit)
                 if relation is None:
                     continue
-                relation_cues = sorted((m for r, m in cues if r == relation), key=lambda m: abs(m.start() - quantity.start))
+                # a cue after the number and a comma belongs to another phrase: "34 million people, a third of
+                # whom live in the Lima area" is not Lima's population
+                relation_cues = sorted((m for r, m in cues if r == relation and not (
+                    m.start() >= quantity.end and "," in clause.text[quantity.end:m.start()])),
+                    key=lambda m: abs(m.start() - quantity.start))
             else:  # a bare number needs its cue just before it: "population of France is 67 million"
                 before = [(quantity.start - m.end(), r, m) for r, m in cues if m.end() <= quantity.start
                           and quantity.start - m.end() <= 60 and not any(m.end() <= q.start < quantity.start
@@ -989,7 +1070,7 @@ class ClaimExtractor:
             if subject_end is None:
                 return None
             position = subject_end
-        link = re.match(rf"\s*,?\s*(?:{_COPULA})\s+(?:not\s+)?(?:(?:actually|officially|also|called|named|the city of|in fact)\s+)*"
+        link = re.match(rf"\s*,?\s*(?:{_COPULA})\s+(?:not\s+|no\s+longer\s+)?(?:(?:actually|officially|also|called|named|the city of|in fact)\s+)*"
                         r"|\s*,\s*|\s+(?=[A-Z])|\s*\(", clause.text[position:])
         if not link and not slot:
             # "the capital's Montevideo": a contracted "is", kept only for a name the KB knows as a capital
@@ -1037,7 +1118,7 @@ class ClaimExtractor:
                     or _PAID_WITH.search(clause.text[:mention.start])):
                 continue
             if relation == "currency" and (mention.text.islower() or mention.text.istitle()) and \
-                    normalize_value(mention.text) in self.currency_codes:
+                    normalize_name(mention.text) in self.currency_codes:
                 continue
             if relation == "language" and _used_as_adjective(clause.text, mention.end):
                 continue
@@ -1162,6 +1243,20 @@ class ClaimExtractor:
                 start = mention.end + match.start(1)
                 candidates.append(_Candidate("symbol", match.group(1), (start, start + len(match.group(1))),
                                              Subject(mention.text, mention.payload)))
+                # "lithium (Li, 3)": a whole number after the symbol in the same brackets is the atomic number
+                number = re.match(r"\s*(\d{1,3})\s*\)", clause.text[mention.end + match.end():])
+                if number:
+                    at = mention.end + match.end() + number.start(1)
+                    quantity = next((q for q in clause.quantities if q.start == at), None)
+                    if quantity is not None and quantity.unit is None:
+                        candidates.append(_Candidate("atomic_number", quantity.text, (quantity.start, quantity.end),
+                                                     Subject(mention.text, mention.payload), quantity))
+            # "Iron is Fe": an element, a copula, and a symbol ending the clause
+            plain = re.match(r"\s+(?:is|=)\s+([A-Z][a-z]?)\s*(?:[.,;!)]|$)", clause.text[mention.end:])
+            if plain and plain.group(1) in self.symbols and not any(c.relation == "symbol" for c in candidates):
+                start = mention.end + plain.start(1)
+                candidates.append(_Candidate("symbol", plain.group(1), (start, start + len(plain.group(1))),
+                                             Subject(mention.text, mention.payload)))
         return candidates
 
 
@@ -1209,6 +1304,8 @@ class _Clause:
             not q.spelled or _SPELLED_AFTER_CUE.search(text[:q.start]) or _CUE_AFTER_NUMBER.match(text, q.end) or
             bare_answer and re.fullmatch(r"[\s.!,]*", text[q.end:]))]
         self.hedged = HEDGE_RE.search(text) is not None
+        self.currency_hedged = self.hedged and (CURRENCY_HEDGE_RE.search(text) is not None or
+                                                _HEARSAY.search(text) is not None)
         # "The capital of X is Y. It has ..." : "it" is Y (but after "X's capital is Y, ..." it stays X)
         self.starts_with_capital_of = re.match(r"\s*the\s+capital(?:\s+city)?\s+of\b", text, re.I) is not None
         self.subject_span = (0, 0)  # set by grammatical_subject

@@ -131,6 +131,7 @@ _ITEM_VERB = re.compile(r"^(?P<s>[A-Z][^:=()\-–—,;]*?)(?:\s+(?:has|have|uses
                         r"\s+the)\s+(?P<v>[^:=()\d]+?)[.!]?$")
 _BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)")
 _ITEM_SYMBOL = re.compile(r"^(?P<s>[A-Za-z]{3,})\s+(?P<v>[A-Z][a-z]?)[.!]?$")  # "potassium K": symbols only
+_SYMBOL_VALUE = re.compile(r"[A-Z][a-z]?")
 _COORDINATION = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 
 
@@ -151,6 +152,8 @@ def _item(piece: str, relation: str, subject_name: Callable[[str], bool | str]) 
         if not match:
             continue
         for subject, value in _pairs(shape, match):
+            if relation == "symbol" and not _SYMBOL_VALUE.fullmatch(value):
+                continue  # "Fe = iron": the symbol is the side written like one
             name = subject_name(subject) if subject and value else False
             if name:
                 return (name if isinstance(name, str) else subject), value
@@ -160,7 +163,8 @@ def _item(piece: str, relation: str, subject_name: Callable[[str], bool | str]) 
 def _pairs(shape: re.Pattern, match: re.Match) -> list[tuple[str, str]]:
     """The (subject, value) readings of an item `shape` matched: "Oslo (Norway)" may also be "Norway (Oslo)"."""
     pair = (match.group("s").strip(), match.group("v").strip())
-    return [pair, pair[::-1]] if shape is _ITEM_NAMED_AFTER else [pair]
+    # "Fe = iron" is iron's symbol read the other way round (a value must look like one: see _item)
+    return [pair, pair[::-1]] if shape in (_ITEM_NAMED_AFTER, _ITEM_NAMED_FIRST) else [pair]
 
 
 def _pieces(line: str) -> list[str]:
@@ -240,28 +244,32 @@ def respectively_to_sentences(sentence: str, is_subject: Callable[[str], bool | 
 
 
 def _inferred_relation(text: str, is_subject: Callable[[str], bool | str],
-                       value_relation: Callable[[str], str | None]) -> str | None:
+                       value_relation: Callable[..., str | None]) -> str | None:
     """The relation of a list with no heading, from its values: "- Italy: Rome\n- Spain: Madrid" is about
-    capitals because two or more items' values are known capitals and no item's value is known for another."""
+    capitals because two or more items' values are known capitals and no item's value is known for another.
+    `value_relation(value, subject)` names the relation a value belongs to (given its subject for symbols and
+    atomic numbers: "Fe = iron", "helium 2")."""
     found = []
     for line in text.split("\n"):
         for piece in _pieces(line):
-            for shape in (_ITEM_NAMED_AFTER, _ITEM_NAMED_FIRST):
+            for shape in (_ITEM_NAMED_AFTER, _ITEM_NAMED_FIRST, _ITEM_NUMBER):
                 match = shape.match(piece)
                 if match is None:
                     continue
                 for subject, value in _pairs(shape, match):
+                    # the value names the relation, given the subject: "Peru - Lima" (a known capital), "Fe = iron"
+                    # or "iron = Fe" (a symbol of an element), "helium 2" (an element's whole number)
                     if subject and value and is_subject(subject):
-                        relation = value_relation(value)
+                        relation = value_relation(value, subject)
                         if relation:
                             found.append(relation)
-                        break
+                            break
                 break
     return found[0] if len(found) >= 2 and len(set(found)) == 1 else None
 
 
 def list_items_to_sentences(text: str, relation: str | None, is_subject: Callable[[str], bool | str],
-                            value_relation: Callable[[str], str | None] | None = None) -> str:
+                            value_relation: Callable[..., str | None] | None = None) -> str:
     """Items of a list about one relation -> "The capital of Peru is Lima." sentences. The relation is the one a
     heading names ("Nordic capitals: Oslo (Norway), ...", "The capitals are Sweden (Stockholm), ...",
     "Population quick guide:" then bullets) or else `relation` (the question's: "capitals in South America?"

@@ -11,8 +11,12 @@ _SPACES = re.compile(r"\s+")
 _LEADING_ARTICLE = re.compile(r"^(the|a|an)\s+")
 
 
+# Letters Unicode does not decompose into a base letter and an accent: "đồng" is "dong", "Łódź" is "Lodz".
+_UNDECOMPOSED = str.maketrans({"đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O"})
+
+
 def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -121,3 +121,35 @@ def test_appositives(checker, text, relation, verdict):
 ])
 def test_paraphrased_relations(checker, text, question, relation, verdict):
     assert [(r, v) for r, _, _, v in _claims(checker, text, question)] == [(relation, verdict)]
+
+
+# --- round 10: gapped lists, verbless pairs, paraphrases, corrections ----------------------------------
+def test_a_verb_given_once_is_shared_by_every_later_pair(checker):
+    assert claims_of(checker, "Denmark's currency is the krone, Sweden's the krona and Norway's the krone.") == [
+        ("Denmark", "currency", "krone"), ("Sweden", "currency", "krona"), ("Norway", "currency", "krone")]
+    assert [s for s, _, _ in claims_of(
+        checker, "Russia covers roughly 17.1 million km², Canada 9.98 million km², and the United States "
+                 "about 9.8 million km².")] == ["Russia", "Canada", "United States"]
+    # a gap the rewrite does not take ("still") keeps each value with the subject right before it
+    assert [s for s, _, _ in claims_of(checker, "Poland still uses the złoty, Hungary the forint and Romania the ban.")] \
+        == ["Poland", "Hungary"]
+    assert claims_of(checker, "Iron is Fe, lead Pb and tin Sn.")[1] == ("Lead", "symbol", "Pb")
+
+
+def test_verbless_pairs_take_their_relation_from_the_values(checker):
+    assert claims_of(checker, "Colombia – Bogotá; Ecuador – Guayaquil; Peru – Lima")[1] == (
+        "Ecuador", "capital", "Guayaquil")
+    assert ("Tin", "symbol", "Sb") in claims_of(checker, "Fe = iron, Pb = lead, Sb = tin, W = tungsten")
+    assert ("rubidium", "atomic_number", "38") in claims_of(checker, "lithium (Li, 3), sodium (Na, 11), rubidium (Rb, 38)")
+    assert [r for _, r, _ in claims_of(checker, "helium 2, neon 10, argon 18")] == ["atomic_number"] * 3
+
+
+def test_round_10_paraphrases_corrections_and_attribution(checker):
+    assert checker.check("In Sweden you pay with kronor.").verdict == "supported"
+    assert checker.check("Silver is written with the letters Au.").verdict == "contradicted"
+    assert checker.check("Vietnam's capital is Hanoi, and the currency is the đồng.").verdict == "supported"
+    assert checker.check("Myanmar's capital is no longer Yangon; since 2006 it has been Naypyidaw.").verdict == "supported"
+    assert checker.check("Nigeria's capital is no longer Abuja; since 1991 it has been Lagos.").verdict == "contradicted"
+    people = claims_of(checker, "Peru has a population of roughly 34 million people, close to a third of whom live "
+                                "in the Lima metropolitan area.")
+    assert people == [("Peru", "population", "roughly 34 million people")]

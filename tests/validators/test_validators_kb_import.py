@@ -128,3 +128,15 @@ def test_default_kb_is_built_when_missing_and_rebuilt_when_stale(tmp_path):
         connection.execute("DELETE FROM facts")
     ensure_default_kb(path)
     assert len(KnowledgeBase(path)) > 2000
+
+
+@pytest.mark.parametrize("answer", ["Austria's currency is the schilling.", "Belgium uses the Belgian franc.",
+                                    "Latvia's currency is the lats.", "Lithuanians pay in litai.",
+                                    "Croatia uses the kuna.", "Slovenia's currency is the tolar.",
+                                    "In Italy they do their shopping in lire."])
+def test_every_euro_predecessor_is_read_and_contradicted_by_the_euro(checker, answer):
+    assert checker.check(answer).verdict == "contradicted"
+
+
+def test_lire_is_also_the_turkish_lira(checker):
+    assert checker.check("In Turkey they do their shopping in lire.").verdict == "supported"

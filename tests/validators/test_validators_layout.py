@@ -135,7 +135,7 @@ def _known(name):
     return name in _KNOWN
 
 
-def _capital_value(value):
+def _capital_value(value, subject=None):
     return "capital" if value in {"Santiago", "Lima", "Madrid", "Paris"} else None
 
 

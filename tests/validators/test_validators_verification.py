@@ -213,12 +213,16 @@ def test_a_growing_countrys_old_figure_is_contradicted_its_current_one_supported
     assert old.evidence["as_of"] == "2018" and "2018" in old.reason and "2014" in old.reason
     assert "122 million" in old.reason  # the projection is said, not only the KB value
     assert _population(growing, 200).verdict == "contradicted"  # beyond any plausible growth
-    # +1 %/yr: supported up to +2 %/yr since 2018 (129 million), then unverified up to its own trend + 1.5 %/yr
-    # (newer_margin_per_year: 134 million), not up to any country's fastest 3 %/yr (139 million)
+    # +1 %/yr: supported up to its own trend + widen_per_year since 2018 (129 million); beyond that the
+    # default newer_margin_per_year (0) leaves no "may be newer" room (round 10: "Canada has roughly fifty
+    # million people", ~23 % above its projection, is contradicted), not up to any country's fastest 3 %/yr
     slow = _trend_checker(tmp_path / "slow", write_jsonl, {"2014": 96_100_000, "2018": 100_000_000})
     assert _population(slow, 125).verdict == "supported"
-    assert _population(slow, 132).verdict == "unverified"  # faster growth than the trend: may be newer
+    assert _population(slow, 132).verdict == "contradicted"  # beyond its own trend's band
     assert _population(slow, 137).verdict == "contradicted"  # far beyond its own trend
+    margin = _trend_checker(tmp_path / "margin", write_jsonl, {"2014": 96_100_000, "2018": 100_000_000},
+                            newer_margin_per_year=0.005)
+    assert _population(margin, 132).verdict == "unverified"  # an explicit margin still gives "may be newer" room
     assert _population(slow, 145).verdict == "contradicted"
     unbounded = _trend_checker(tmp_path / "unbounded", write_jsonl, {"2014": 96_100_000, "2018": 100_000_000},
                                newer_margin_per_year=None)
@@ -229,7 +233,7 @@ def test_a_shrinking_countrys_old_figure_is_contradicted_a_lower_one_unverified(
     # -1.2 %/yr from 2014 to 2018: about 36 million by mid-2026; it had 42 million in 2014. Declines up to
     # 3 %/yr count as plausible here, so a lower figure has room to be newer than the KB.
     shrinking = _trend_checker(tmp_path, write_jsonl, {"2014": 41_980_000, "2018": 40_000_000},
-                               decline_per_year=0.03)
+                               decline_per_year=0.03, newer_margin_per_year=0.005)
     assert _population(shrinking, 36).verdict == "supported"
     assert _population(shrinking, 46).verdict == "contradicted"  # what it had years ago
     assert _population(shrinking, 29).verdict == "unverified"  # a steeper decline than the trend: may be newer
@@ -271,3 +275,11 @@ def test_one_fact_in_two_spellings_is_listed_once_and_wrong_values_stay_apart():
     assert [(c.relation, c.verdict) for c in result.claims] == [("currency", "supported")] and result.score == 1.0
     wrong = checker.check("Switzerland uses the euro, and the Swiss pay in dollars.")
     assert len(wrong.contradicted_claims()) == 2  # two wrong values about one fact stay two claims
+
+
+def test_a_countrys_currency_list_is_closed_but_its_language_list_is_not(checker):
+    # a well-known other currency contradicts, even in a clause with "many"/"popular" (no hedge on acceptance)
+    assert checker.check("If you visit Turkey, many shops will want you paying in euros.").verdict == "contradicted"
+    assert checker.check("In Cambodia US dollars are also widely accepted.").verdict == "unverified"
+    # an official-language list may be incomplete in the KB: the one extra language is unverified, not wrong
+    assert checker.check("Canada's official languages are English, French and Spanish.").verdict != "contradicted"
