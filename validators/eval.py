@@ -1,6 +1,6 @@
 """Evaluates the fact checker on a labeled set of answers.
 
-    python -m validators.eval [--set dev|holdout|dev-v4-holdout|test|test-v2..test-v9|PATH] [--errors N]
+    python -m validators.eval [--set dev|holdout|dev-v4-holdout|test|test-v2..test-v10|PATH] [--errors N]
 
 Sets (format: validators/README.md, "Test set format"):
   dev   data/eval_set.jsonl (generated from the KB's own facts plus hand-written items; regenerate with
@@ -13,7 +13,7 @@ Sets (format: validators/README.md, "Test set format"):
   dev-v4-holdout  the HOLDOUT part (~35 %) of data/dev_v4.jsonl (a fourth independent writer; its TUNE part is
         in dev), scored once before and once after the round of work it was written for.
   test  data/test_set.jsonl, written by someone who has not seen the code or the dev data. The figure to report.
-  test-v2 .. test-v9  data/test_v2.jsonl .. test_v9.jsonl: blind sets written after later rounds of work froze;
+  test-v2 .. test-v10  data/test_v2.jsonl .. test_v10.jsonl: blind sets written after later rounds of work froze;
         the newest is the figure to report, the older ones have been seen.
   PATH  any file in the same format.
 
@@ -53,28 +53,15 @@ HOLDOUT_PATHS = [DATA_DIR / "dev_v2_holdout.jsonl", DEV_V3_PATH]
 PARTS = {("dev", DEV_V3_PATH): "tune", ("holdout", DEV_V3_PATH): "holdout",
          ("dev", DEV_V4_PATH): "tune", ("dev-v4-holdout", DEV_V4_PATH): "holdout"}
 TEST_PATH = DATA_DIR / "test_set.jsonl"
-# Written blind after the issue-14 dev work froze (the first test set's miss kinds had informed that work).
-TEST_V2_PATH = DATA_DIR / "test_v2.jsonl"
-# Written blind after the second round of dev work (on dev_v3, an independent writer's answers) froze.
-TEST_V3_PATH = DATA_DIR / "test_v3.jsonl"
-# Written blind after the third round of dev work (on dev_v4, an independent writer's answers) froze.
-TEST_V4_PATH = DATA_DIR / "test_v4.jsonl"
-# Written blind after the fourth round (populations projected along each country's trend; appositives,
-# lists, paraphrases) froze.
-TEST_V5_PATH = DATA_DIR / "test_v5.jsonl"
-# The blind sets, oldest first; each was scored once its round of work froze (the older ones are now seen).
-# Written blind after the fifth round (negations, lists, irregular demonyms) froze.
-TEST_V6_PATH = DATA_DIR / "test_v6.jsonl"
-# Written blind after the sixth round (negation scope, 'respectively', people nouns) froze.
-TEST_V7_PATH = DATA_DIR / "test_v7.jsonl"
-# Written blind after the seventh round (compound number words, renamed capitals and the euro's
-# predecessors, a trend-bounded "may be newer") froze.
-TEST_V8_PATH = DATA_DIR / "test_v8.jsonl"
-# Written blind after the eighth round (negation before a consequence, common nouns, hedges, open
-# language lists) froze.
-TEST_V9_PATH = DATA_DIR / "test_v9.jsonl"
-TEST_SETS = {"test-v2": TEST_V2_PATH, "test-v3": TEST_V3_PATH, "test-v4": TEST_V4_PATH, "test-v5": TEST_V5_PATH,
-             "test-v6": TEST_V6_PATH, "test-v7": TEST_V7_PATH, "test-v8": TEST_V8_PATH, "test-v9": TEST_V9_PATH}
+# The blind sets, oldest first: each was written by a fresh writer after a round of work froze and scored
+# once; the older ones have since been seen. test-v2: after the issue-14 dev work; v3, v4: after the rounds
+# on dev_v3 and dev_v4 (independent writers' answers); v5: populations projected along each country's
+# trend, appositives, lists, paraphrases; v6: negations, lists, irregular demonyms; v7: negation scope,
+# 'respectively', people nouns; v8: compound number words, renamed capitals and the euro's predecessors, a
+# trend-bounded "may be newer"; v9: negation before a consequence, common nouns, hedges, open language
+# lists; v10: gapped and verbless lists, closed currency lists, every euro predecessor, populations above
+# their projected band.
+TEST_SETS = {f"test-v{n}": DATA_DIR / f"test_v{n}.jsonl" for n in range(2, 11)}
 LABELS = ("supported", "contradicted", "unverified")
 TARGETS = {"contradicted precision": 0.95, "contradicted recall": 0.9, "supported recall": 0.85}
 LATENCY_TARGET_MS = 20.0
@@ -162,7 +149,7 @@ def resolve_set(name: str) -> list[Path] | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m validators.eval", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", default="dev", help="dev, holdout, dev-v4-holdout, test, test-v2 ... test-v9, or a path to a JSONL set (default dev)")
+    parser.add_argument("--set", default="dev", help="dev, holdout, dev-v4-holdout, test, test-v2 ... test-v10, or a path to a JSONL set (default dev)")
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)  # old spelling of --set PATH
     parser.add_argument("--errors", type=int, default=10, help="how many misjudged answers to print")
     args = parser.parse_args(argv)
