@@ -47,3 +47,13 @@ def testland_checker(testland_kb) -> FactChecker:
 def checker() -> FactChecker:
     """The default checker: the KB imported from countryinfo and periodictable (built on first use)."""
     return FactChecker(FactCheckerConfig())
+
+
+@pytest.fixture(scope="session")
+def read(checker):
+    """read(text, question=None, fields=("subject", "relation", "verdict")) -> (the answer's verdict, one tuple of
+    `fields` per claim, sorted), checked by the default checker. Sorted so a test does not depend on claim order."""
+    def _read(text, question=None, fields=("subject", "relation", "verdict")):
+        result = checker.check(text, question)
+        return result.verdict, sorted(tuple(getattr(claim, field) for field in fields) for claim in result.claims)
+    return _read

@@ -140,3 +140,32 @@ def test_every_euro_predecessor_is_read_and_contradicted_by_the_euro(checker, an
 
 def test_lire_is_also_the_turkish_lira(checker):
     assert checker.check("In Turkey they do their shopping in lire.").verdict == "supported"
+
+
+# currencies changed recently (euro adoptions, new notes) are in the default KB; withdrawn ones are known
+@pytest.mark.parametrize("text", ["Croatia uses the euro.", "Bulgaria adopted the euro.",
+                                  "Zimbabwe's currency is the ZiG.", "Sierra Leone's currency is the leone."])
+def test_recent_currency_changes_are_in_the_kb(checker, text):
+    assert checker.check(text).verdict == "supported"
+
+
+def test_a_withdrawn_currency_is_known_and_contradicted(checker):
+    assert checker.check("Croatia still uses the kuna.").verdict == "contradicted"
+    assert checker.check("Italy uses the lira.").verdict == "contradicted"
+
+
+# KB aliases: common nouns never name a country
+@pytest.mark.parametrize("noun", ["island", "nation", "country", "kingdom", "republic", "state"])
+def test_common_nouns_never_name_a_country(checker, noun):
+    assert checker.kb.resolve(noun) is None
+    result = checker.check(f"The {noun} uses the euro.")
+    assert all(c.subject is None or c.subject.lower() != noun for c in result.claims)
+    assert result.verdict != "contradicted"
+
+
+# dated KB facts: Rwanda's Swahili (official since 2017)
+def test_rwanda_swahili_is_a_dated_fact(checker):
+    facts = [f for f in checker.kb.facts(checker.kb.resolve("Rwanda"), "language") if f.value == "Swahili"]
+    assert facts and facts[0].as_of and facts[0].as_of.startswith("2017")
+    result = checker.check("Rwanda's official languages are Kinyarwanda, English, French and Swahili.")
+    assert result.verdict == "supported"

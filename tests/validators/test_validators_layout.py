@@ -3,7 +3,8 @@ dev set (dev_v3) read end to end: records, fragments, coordinated subjects, comp
 
 import pytest
 
-from validators.layout import header_relation, labelled_lines_to_sentences, tables_to_sentences
+from validators.layout import (header_relation, heading_relation, labelled_lines_to_sentences,
+                               list_items_to_sentences, respectively_to_sentences, tables_to_sentences)
 
 
 def test_markdown_table_with_relation_header_becomes_one_sentence_per_cell():
@@ -64,8 +65,7 @@ def test_true_or_unreadable_statements_are_never_contradicted(checker, answer):
     assert checker.check(answer, "Tell me about Prague").verdict != "contradicted"
 
 
-# --- lists about one relation (issue 14, round 3) ------------------------------------------------------------
-from validators.layout import heading_relation, list_items_to_sentences  # noqa: E402
+# --- lists about one relation --------------------------------------------------------------------------------
 
 KNOWN = {"Peru", "Chile", "Norway", "Sweden", "Brazil"}.__contains__
 
@@ -94,7 +94,7 @@ def test_heading_relation_is_one_relation_or_none():
     assert heading_relation("Travel tips") is None
 
 
-# --- list item shapes (issue 14, round 5) --------------------------------------------------------------------
+# --- list item shapes ----------------------------------------------------------------------------------------
 def test_subject_first_items_and_a_final_and():
     text = "The capitals are Peru (Lima), Chile (Santiago) and Brazil (Brasilia)."
     assert list_items_to_sentences(text, None, KNOWN) == ("The capitals are: The capital of Peru is Lima. The capital "
@@ -125,8 +125,7 @@ def test_lead_in_without_a_relation_or_with_an_unknown_item_is_left_alone():
     assert list_items_to_sentences(text, None, KNOWN) == text
 
 
-# --- round 6 list shapes -----------------------------------------------------------------------------------
-from validators.layout import list_items_to_sentences, respectively_to_sentences  # noqa: E402
+# --- "respectively", headless bullets, symbol items -----------------------------------------------------------
 
 _KNOWN = {"Chile", "Peru", "Spain", "France", "tin", "lead"}
 
@@ -145,7 +144,7 @@ def test_respectively_pairs_subjects_and_values_in_order():
 
 
 def test_respectively_with_unequal_runs_reads_nothing():
-    # Read whole, the sentence would pair values with the wrong subjects (round 7): nothing is read instead.
+    # Read whole, the sentence would pair values with the wrong subjects: nothing is read instead.
     text = "The capitals of Chile and Peru are Santiago, Lima and Quito, respectively."
     assert respectively_to_sentences(text, _known) == ""
 
@@ -163,3 +162,85 @@ def test_headless_bullets_with_unknown_values_are_left_alone():
 def test_symbol_items_written_name_then_symbol():
     out = list_items_to_sentences("Symbols: tin Sn, lead Pb.", None, _known)
     assert "The symbol of tin is Sn." in out and "The symbol of lead is Pb." in out
+
+
+# --- lists, bullets and "respectively" read end to end: true supported, false contradicted ---------------------
+@pytest.mark.parametrize("true, false", [
+    # "respectively": subjects and values paired in order, one or two relations
+    ("The capitals of Kenya and Uganda are Nairobi and Kampala, respectively.",
+     "The capitals of Kenya and Uganda are Kampala and Nairobi, respectively."),
+    ("Helium, neon and argon have atomic numbers 2, 10 and 18, respectively.",
+     "Helium, neon and argon have atomic numbers 2, 10 and 20, respectively."),
+    ("Helium, neon and argon have the symbols He, Ne and Ar, with atomic numbers 2, 10 and 18 respectively.",
+     "Helium, neon and argon have the symbols He, Ne and Ar, with atomic numbers 2, 10 and 36 respectively."),
+    ("Japan, India and Mexico use the yen, the rupee and the peso respectively.",
+     "Japan, India and Mexico use the yen, the peso and the rupee respectively."),
+    # headless bullets and symbol items; a symbol-shaped cell that is no symbol
+    ("- Peru: Lima\n- Chile: Santiago\n- Ecuador: Quito", "- Peru: Lima\n- Chile: Valparaiso\n- Ecuador: Quito"),
+    ("Symbols: copper Cu, tin Sn, lead Pb.", "Symbols: copper Cu, tin Ti, lead Pb."),
+    ("- Potassium: K, atomic number 19", "- Potassium: Po, atomic number 19"),
+])
+def test_list_true_is_supported_and_false_is_contradicted(read, true, false):
+    assert read(true)[0] == "supported", read(true)
+    assert read(false)[0] == "contradicted", read(false)
+
+
+# lists and enumerations: each item is a claim, and the wrong one is found about its own subject
+@pytest.mark.parametrize("true, false, subject, relation", [
+    ("The capitals are Peru (Lima), Chile (Santiago) and Ecuador (Quito).",
+     "The capitals are Peru (Lima), Chile (Valparaiso) and Ecuador (Quito).", "Chile", "capital"),
+    ("Currencies: Poland (zloty), Hungary (forint), Sweden (krona).",
+     "Currencies: Poland (zloty), Hungary (euro), Sweden (krona).", "Hungary", "currency"),
+    ("Capital cities: Oslo for Norway, Helsinki for Finland.", "Capital cities: Oslo for Norway, Turku for Finland.",
+     "Finland", "capital"),
+    ("Atomic numbers: carbon 6, nitrogen 7, fluorine 9.", "Atomic numbers: carbon 6, nitrogen 8, fluorine 9.",
+     "nitrogen", "atomic_number"),
+    ("Symbols: copper is Cu, silver is Ag.", "Symbols: copper is Cu, silver is Au.", "silver", "symbol"),
+    ("Atomic numbers:\n- He (2)\n- Ar (18)\n- Kr (36)", "Atomic numbers:\n- He (2)\n- Ar (18)\n- Kr (34)",
+     "Krypton", "atomic_number"),
+])
+def test_each_list_item_is_a_claim(read, true, false, subject, relation):
+    verdict, claims = read(true)
+    assert verdict == "supported" and len(claims) >= 2 and all(v == "supported" for _, _, v in claims), claims
+    verdict, claims = read(false)
+    assert verdict == "contradicted" and (subject, relation, "contradicted") in claims, claims
+
+
+# lists under a heading: unknown items are skipped
+def test_list_skips_unknown_items_under_a_heading(read):
+    verdict, claims = read("Capitals: Narnia (Cair Paravel), Peru (Lima), Chile (Santiago).")
+    assert verdict == "supported" and len(claims) == 2
+
+
+# lists under a region heading: the region is not the subject
+@pytest.mark.parametrize("text, verdict", [
+    ("Currencies of East Asia: Japan uses the yen, South Korea the won, and Mongolia the yuan.", "contradicted"),
+    ("Capitals of Northern Europe: Norway has Oslo, Finland has Helsinki.", "supported"),
+])
+def test_region_heading_list_verdicts(checker, text, verdict):
+    assert checker.check(text).verdict == verdict
+
+
+def test_region_heading_is_not_the_subject(read):
+    _, claims = read("Currencies of East Asia: Japan uses the yen, South Korea the won, and Mongolia the yuan.",
+                     fields=("subject", "claimed_value", "verdict"))
+    assert {(subject, value): verdict for subject, value, verdict in claims} == {
+        ("Japan", "yen"): "supported", ("South Korea", "won"): "supported", ("Mongolia", "yuan"): "contradicted"}
+
+
+# "respectively": several relations paired in order; unequal counts read nothing
+def test_respectively_pairs_each_relation_in_order(read):
+    _, claims = read("The noble gases neon, argon and krypton have the symbols Ne, Ar and Kr, "
+                     "with atomic numbers 10, 18 and 36 respectively.",
+                     fields=("subject", "relation", "claimed_value", "verdict"))
+    assert [(s.lower(), r, v) for s, r, v, _ in claims] == [
+        ("argon", "atomic_number", "18"), ("argon", "symbol", "Ar"), ("krypton", "atomic_number", "36"),
+        ("krypton", "symbol", "Kr"), ("neon", "atomic_number", "10"), ("neon", "symbol", "Ne")]
+    assert all(verdict == "supported" for *_, verdict in claims)
+
+
+def test_respectively_with_fewer_values_than_subjects_reads_nothing():
+    assert respectively_to_sentences("Chile, Peru and Bolivia have capitals Santiago and Lima respectively.",
+                                     lambda name: True) == ""
+    text = "Chile and Peru are lovely."
+    assert respectively_to_sentences(text, lambda name: True) == text

@@ -51,3 +51,35 @@ def test_years_and_words_without_magnitude():
     assert not only("2,020 people").is_year
     assert find_quantities("one of the largest") == []
     assert [q.value for q in find_quantities("1,000 and 2 cats")] == [1000, 2]
+
+
+# number words of every form, read alone
+@pytest.mark.parametrize("words, value", [
+    ("five and a half million", 5.5e6), ("a hundred and five", 105), ("one hundred and twenty-four million", 124e6),
+    ("seventy-nine", 79), ("thirty six", 36), ("twelve hundred", 1200)])
+def test_number_words_of_every_form(words, value):
+    [quantity] = find_quantities(words, words_alone=True)
+    assert quantity.value == pytest.approx(value)
+
+
+# compound number words are one number, rounded at their last place
+@pytest.mark.parametrize("text, value", [
+    ("roughly two thousand six hundred square kilometres", 2600),
+    ("one hundred and twelve thousand people", 112_000),
+    ("three million four hundred thousand inhabitants", 3_400_000),
+    ("nineteen hundred square km", 1900),
+    ("two point five million people", 2_500_000),
+    ("seventy-two thousand five hundred people", 72_500),
+])
+def test_compound_number_words_are_one_number(text, value):
+    quantities = find_quantities(text)
+    assert [q.value for q in quantities] == [value]
+
+
+def test_compound_number_keeps_last_place_rounding():
+    (quantity,) = find_quantities("two thousand six hundred square kilometres")
+    assert quantity.rounding == 50 and quantity.unit == "km²"
+
+
+def test_compound_number_words_in_a_claim(checker):
+    assert checker.check("Luxembourg covers roughly two thousand six hundred square kilometres.").verdict == "supported"

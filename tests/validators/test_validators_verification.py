@@ -1,4 +1,6 @@
 import re
+from datetime import date
+
 import pytest
 
 from validators import FactChecker, FactCheckerConfig
@@ -283,3 +285,68 @@ def test_a_countrys_currency_list_is_closed_but_its_language_list_is_not(checker
     assert checker.check("In Cambodia US dollars are also widely accepted.").verdict == "unverified"
     # an official-language list may be incomplete in the KB: the one extra language is unverified, not wrong
     assert checker.check("Canada's official languages are English, French and Spanish.").verdict != "contradicted"
+
+
+# changed facts: a renamed capital, euro-replaced currencies, a former name with its dates
+@pytest.mark.parametrize("text, expected", [
+    ("The capital of Kazakhstan is Nur-Sultan.", "contradicted"),
+    ("Kazakhstan's capital is Astana.", "supported"),
+    ("Cyprus uses the Cypriot pound.", "contradicted"),
+    ("Lithuania still uses the litas.", "contradicted"),
+    ("Estonia used the kroon until 2011.", "unverified"),
+    ("Kazakhstan's capital was called Nur-Sultan between 2019 and 2022.", "unverified"),
+])
+def test_changed_facts(checker, text, expected):
+    assert verdict(checker, text) == expected
+
+
+# a population's "may be newer" room is bound by the country's own trend
+@pytest.mark.parametrize("text, expected", [
+    ("Austria has about 12 million people.", "contradicted"),
+    ("Austria has about 9.1 million people.", "supported"),
+])
+def test_population_is_judged_against_its_own_trend(checker, text, expected):
+    assert verdict(checker, text) == expected
+
+
+def test_newer_margin_field_is_validated():
+    from pydantic import ValidationError
+
+    from validators.config import Tolerance
+
+    with pytest.raises(ValidationError, match="newer_margin_per_year"):
+        Tolerance(below=0.1, above=0.1, newer_margin_per_year=-1)
+
+
+# stale facts: a fact older than stale_after_years cannot contradict
+def test_a_stale_fact_cannot_contradict(checker):
+    """The same KB, counted to a date long after its currency facts: a different currency may be right by
+    then, so the claim is unverified, not contradicted."""
+    later = FactChecker(FactCheckerConfig(reference_date=date(2040, 1, 1)))
+    assert checker.check("Japan's currency is the dollar.").verdict == "contradicted"
+    result = later.check("Japan's currency is the dollar.")
+    assert result.verdict == "unverified" and "may have changed" in result.claims[0].reason
+    assert later.check("Japan's currency is the yen.").verdict == "supported"
+
+
+def test_stale_after_years_is_configurable(checker):
+    never = FactChecker(FactCheckerConfig(reference_date=date(2040, 1, 1), stale_after_years={}))
+    assert never.check("Japan's currency is the dollar.").verdict == "contradicted"
+    with pytest.raises(ValueError, match="stale_after_years"):
+        FactCheckerConfig(stale_after_years={"currency": "soon"})
+
+
+# language lists are open: one unlisted language is unverified, a clearly wrong language is contradicted
+def test_one_unlisted_language_in_a_matching_list_is_unverified(read):
+    # Canada's KB list is English and French; a third, unlisted language may be the list's gap.
+    result_verdict, claims = read("Canada's official languages are English, French and Spanish.",
+                                  fields=("claimed_value", "verdict"))
+    assert {value.lower(): verdict for value, verdict in claims} == {
+        "english": "supported", "french": "supported", "spanish": "unverified"}
+    assert result_verdict == "supported"
+
+
+@pytest.mark.parametrize("answer", ["Brazilians speak Spanish.", "Argentina's official language is Portuguese.",
+                                    "Brazil's languages are Spanish and French."])
+def test_clear_language_errors_stay_contradicted(checker, answer):
+    assert checker.check(answer).verdict == "contradicted"
