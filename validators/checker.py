@@ -17,12 +17,16 @@ from validators.verification import Verdict, Verifier
 class ClaimResult(BaseModel):
     text: str = Field(description="The clause of the answer the claim was read from.")
     verdict: Verdict
-    evidence: dict | None = Field(description="The KB fact behind the verdict: subject, relation, value, unit, source.")
-    # For debugging and logs; left out of model_dump() to keep the HTTP shape {text, verdict, evidence}.
+    # The reason is part of the HTTP shape: the evidence alone shows a population's dated KB figure, not the
+    # projection to today it was compared with (new-user trial: "the evidence argues the other way").
+    reason: str = Field("", description="Why this verdict, in words: what the claim was compared with, and for "
+                                        "dated quantities the KB figure, its date, the trend and the projection.")
+    evidence: dict | None = Field(description="The KB fact behind the verdict: subject, relation, value, unit, "
+                                              "source, as_of.")
+    # For debugging and logs; left out of model_dump(), so the HTTP shape is {text, verdict, reason, evidence}.
     subject: str | None = Field(None, exclude=True, description="The subject as the answer named it.")
     relation: str = Field("", exclude=True)
     claimed_value: str = Field("", exclude=True)
-    reason: str = Field("", exclude=True, description="Why this verdict, in words.")
 
 
 class ValidationResult(BaseModel):
@@ -74,7 +78,8 @@ class FactChecker:
             # to one fact ("the Swiss franc (CHF)"), is listed once.
             value = (verification.evidence.value if verification.verdict == "supported" and verification.evidence
                      else claim.value)
-            key = (subject and normalize_value(subject), claim.relation, normalize_value(str(value)), claim.negated)
+            key = (subject and normalize_value(subject), claim.relation, normalize_value(str(value)), claim.negated,
+                   verification.verdict)  # "not Auckland, and neither is Wellington": two claims, not one
             if key in seen:
                 continue
             seen.add(key)

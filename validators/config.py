@@ -95,6 +95,13 @@ class FactCheckerConfig(BaseModel):
                     "with the KB is contradicted only while the freshest fact of that relation for the subject is "
                     "at most this many years old (counted from its as_of to reference_date); older, it is "
                     "unverified, since the KB may be the one out of date. Undated facts never go stale.")
+    seats_of_government: dict[str, list[str]] = Field(
+        default_factory=lambda: {"Netherlands": ["The Hague"], "Ivory Coast": ["Abidjan"], "Benin": ["Cotonou"],
+                                 "Tanzania": ["Dar es Salaam"], "Chile": ["Valparaíso", "Valparaiso"]},
+        description="Where a country's government or parliament sits outside the capitals the KB lists (KB "
+                    "entity name -> places; Wikipedia, 'List of countries with multiple capitals'): 'the "
+                    "government sits in Y' said without the word capital is supported for these; any other "
+                    "place than the capital is contradicted as usual.")
     reference_date: date | None = Field(
         None, description="The date a fact's age is counted to (ISO date). None: today. Fixed in tests and evals "
                           "that must not drift with the calendar.")

@@ -113,6 +113,17 @@ _CORRECTION = re.compile(r"^\s*(?:but\s+|rather\s+|instead\s+)?(?:(?P<name>[A-Z]
                          r"|(?:(?:(?:since|from|in)\s+\d{4},?\s+)?(?:it|that)(?:\s+is|['’]s|\s+has\s+been|\s+is\s+now)|(?:that|this|the)\s+(?:honou?r|title|role|distinction)\s+(?:belongs|goes|falls)\s+to)"
                          r"\s+(?:actually\s+)?(?:the\s+)?(?P<value>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3}))"
                          r"(?:\s+(?:instead|rather))?\s*[.!]?\s*$")
+# "..., and neither is Melbourne" / "nor is Melbourne": another value denied for the claim before.
+_NEITHER = re.compile(r"^\s*(?:and\s+)?(?:neither|nor)\s+(?:is|was|does|do)\s+(?:the\s+)?"
+                      r"(?P<value>[A-Z][\w'’.\-]*(?:\s+(?:(?:de|da|do|del|es|la)\s+)?[A-Z][\w'’.\-]*){0,3})\s*[.!]?\s*$")
+# "Silicon - Si on the periodic table - is ...", "Iron, Fe, is ...": a symbol set off after its element
+_DASHED_SYMBOL = re.compile(r"\s*(?:[—–]|\s-|,)\s*([A-Z][a-z]?)(?:\s+(?:on|in)\s+the\s+periodic\s+table)?\s*(?:[—–,;)]|\s-\s)")
+_ASIDE = re.compile(r",\s*(?:of course|naturally|obviously|as (?:you|we) (?:may |might )?(?:know|expect)|incidentally|"
+                    r"by the way|interestingly(?: enough)?|in fact|as it happens)\s*(?=,)", re.IGNORECASE)
+_SYMBOL_NAMES = re.compile(r"^\s*(?:the\s+(?:chemical\s+)?symbol\s+)?([A-Z][a-z]?)\s+(?:is|=|stands\s+for|represents|denotes)\s+"
+                           r"(?:the\s+(?:chemical\s+)?(?:element\s+)?)?$")
+# An aside whose history stays inside it: a bracket, or a relative clause ending the sentence
+_HISTORY_ASIDE = re.compile(r"\([^()]*\)|,\s+(?:which|that)\s+(?:replaced|superseded|succeeded|took over from)\b[^,;()]*$")
 # A clause about an element relation: only there is a lower-case "tin" the element (see _Clause._short_elements).
 _ELEMENT_CUE = re.compile(r"\b(?:symbols?|atomic (?:number|mass|weight)|protons?)\b", re.IGNORECASE)
 # Where a negation's scope ends: what follows a dash, colon, semicolon or "but"/"instead"/"rather" is a new
@@ -122,10 +133,17 @@ _SCOPE_BREAK = re.compile(r"\s[-–—]\s|[–—]|[:;]\s|,?\s+(?:but|instead|ra
                           r"(?:,|\band)\s+so\b|\b(?:therefore|hence|thus|consequently|which is why|that(?:['’]s| is) why)\b|"
                           r"\b(?:that|this|the)\s+(?:honou?r|title|role|distinction)\s+(?:belongs|goes|falls)\b", re.IGNORECASE)
 VALUE_NEGATION_RE = re.compile(r"(?:\bnot|\brather than|\binstead of|\bunlike|\bnor)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
+_NEGATED_BRACKET = re.compile(r"(?:\bnot|\brather than|\binstead of|\bunlike|\bnor)\s+(?:the\s+|an?\s+)?[\w'’.\- ]{1,40}\(\s*$",
+                              re.IGNORECASE)
+_SWITCHED = re.compile(r"^\s*(?P<subject>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})\s+(?:has\s+)?"
+                       r"(?:switched|changed|moved|converted|went|transitioned|relocated)\s+"
+                       r"(?:(?:its|their)\s+(?P<noun>capital|currency)\s+)?from\s+(?:the\s+)?[\w'’.\- ]{2,40}?\s+to\s+(?:the\s+)?"
+                       r"(?P<new>[\w'’.\-]+(?:\s+(?!in\b|on\b|since\b|back\b)[\w'’.\-]+){0,2}?)"
+                       r"(?:\s+(?:in|on|since|back in|as of)\s+[\w ,]+)?\s*[.!]?\s*$")
 # Words that make a set claim partial ("also spoken", "languages include"): a value missing from the KB
 # is then unknown rather than false.
 # Past facts ("Lagos was the capital until 1991") are not checked against present-day values.
-HISTORICAL_RE = re.compile(r"\b(?:until|formerly|previously|former|used to|once|in the past|prior to|before \d{4}|"
+HISTORICAL_RE = re.compile(r"\b(?:until|formerly|previously|former|used to|once(?!\s+again)|in the past|prior to|before \d{4}|"
                            r"had been|ancient|historically|was (?:called|named|known as)|between \d{4} and \d{4}|"
                            r"from \d{4} (?:to|until) \d{4}|replaced|replacing|superseded)\b", re.IGNORECASE)
 HEDGE_RE = re.compile(r"\b(?:also|include|includes|including|among|such as|widely|some|many|minority|minorities|"
@@ -152,8 +170,8 @@ _NUMBER_WORD = r"(?:" + "|".join(sorted(WORD_VALUES, key=len, reverse=True)) + r
 CUES = {
     "capital": re.compile(r"\b(?:capital(?:s|\s+city|\s+cities)?\b(?!\s+(?:punishment|gains?|letters?|markets?|investment|"
                           r"expenditure|flows?|goods|tax))|seat of (?:(?:the\s+)?(?:national\s+|federal\s+)?government|power)\b|"
-                          r"(?:government|parliament|administration)(?P<government_of>\s+of\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})?"
-                          r"\s+(?:sits|is (?:based|seated|headquartered|located)|meets|resides|operates)"
+                          r"(?:government|parliament|administration)(?:\s+and\s+(?:government|parliament|administration))?(?P<government_of>\s+of\s+(?:the\s+)?[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})?"
+                          r"\s+(?:sits?|(?:is|are) (?:based|seated|headquartered|located)|meets?|resides?|operates?)"
                           r"(?:\s+(?:in|at|from|out of)\b|(?=\s*(?:[.,;!?]|$)))|(?:governed|ruled|run|administered) from\b)",
                           re.IGNORECASE),
     "population": re.compile(r"\b(?:populat\w*|number of (?:people|inhabitants|residents|citizens)|inhabitants|inhabited|residents|people|citizens|persons|"
@@ -166,6 +184,7 @@ CUES = {
     "atomic_number": re.compile(r"\b(?:atomic number|proton number|number of protons|protons?|"
                                 r"element (?:number|no\.?)|element(?=\s+(?:\d|" + _NUMBER_WORD + r"))|"
                                 r"(?:position|number|no\.|spot|slot|place|square|box|seat|rank)(?=\s+[\w-]+(?:\s+[\w-]+)?\s+(?:on|in|of) the periodic table)|"
+                                r"(?<=\bis )number(?=\s+\d{1,3}\s*(?:[.,;!)]|$|and\b|while\b))|"  # "neon is number 10"
                                 r"Z ?=)", re.IGNORECASE),
     "atomic_mass": re.compile(r"\b(?:atomic (?:mass|weight)|molar mass|relative atomic mass|mass|weight|weighs?)\b",
                               re.IGNORECASE),
@@ -259,6 +278,7 @@ class Claim:
     negated: bool = False
     partial: bool = False  # "also", "include": only says the value is among others
     strict_value: bool = True  # the value was read from a clear slot ("capital is X"), not guessed
+    seat_only: bool = False  # a capital read from "the government sits in Y" alone: the seat may not be the capital
 
 
 @dataclass
@@ -269,6 +289,7 @@ class _Candidate:
     subject: Subject | None = None  # from a slot next to the cue
     quantity: Quantity | None = None
     strict_value: bool = True
+    seat_only: bool = False  # see Claim.seat_only
 
 
 @dataclass(frozen=True)
@@ -421,7 +442,7 @@ class ClaimExtractor:
         if question:
             self._read_question(question, context)
         answer_to = 0  # the sentence that may answer the question bare ("Paris.")
-        text = _CONTRACTED_NOT.sub(r"\1 not", text)
+        text = _ASIDE.sub("", _CONTRACTED_NOT.sub(r"\1 not", text))  # "its capital, of course, is Budapest"
         if "|" in text:
             text = tables_to_sentences(text)
         if ":" in text or "=" in text:
@@ -538,8 +559,16 @@ class ClaimExtractor:
             for claim in earlier:
                 claim.negated = not claim.negated
             return True
-        correction = _CORRECTION.match(text)
         denied = [c for c in earlier if c.negated and c.quantity is None and c.subject is not None]
+        neither = _NEITHER.match(text)
+        if neither and denied and neither.group("value").lower() not in _NOT_A_NAME:
+            # "Sydney is not the capital, and neither is Melbourne": the same claim denied for another value
+            claim = denied[-1]
+            context.claims.append(Claim(text=text.strip(), relation=claim.relation, subject=claim.subject,
+                                        value=neither.group("value").rstrip("."), negated=True, partial=claim.partial,
+                                        strict_value=claim.strict_value))
+            return True
+        correction = _CORRECTION.match(text)
         if correction is None or not denied:
             return False
         value = (correction.group("name") or correction.group("value")).strip().rstrip(".")
@@ -719,7 +748,7 @@ class ClaimExtractor:
         kind, rest = context.inverse
         context.inverse = None
         lead = _LEAD_BREAK.split(_LEADING_FILLER.sub("", sentence).strip(), maxsplit=1)[0]
-        lead = re.sub(r"^(?:it['’]s|that['’]s|that would be|this is|the answer is)\s+", "", lead, flags=re.I).rstrip(".!")
+        lead = re.sub(r"^(?:it['’]s|it is|that['’]s|that is|that would be|this is|the answer is)\s+", "", lead, flags=re.I).rstrip(".!")
         entity = self.kb.resolve(lead)
         wanted = "element" if "element" in kind else "country"
         if entity is None or entity.kind != wanted:
@@ -823,6 +852,7 @@ class ClaimExtractor:
 
     # --- clauses ----------------------------------------------------------------------------------
     def _read_clause(self, text: str, context: _Context) -> None:
+        text = self._switched(text)
         elided = _ELIDED_OWNER.match(text)
         if elided and context.last_relation in _RELATION_NOUNS and not any(c.search(text) for c in CUES.values()):
             # "... and Egypt's is the pound": the noun of the clause before is understood
@@ -834,7 +864,12 @@ class ClaimExtractor:
         candidates += self._pair_candidates(clause, candidates)
         verb_led = re.match(r"\s*" + _VERB_LED, text) is not None
         grammatical = None if verb_led else clause.grammatical_subject(context)
-        if HISTORICAL_RE.search(clause.text):
+        historical = [m.span() for m in _HISTORY_ASIDE.finditer(clause.text) if HISTORICAL_RE.search(m.group())]
+        if historical:
+            # "Yangon (formerly Rangoon)", "the euro, which replaced the lats in 2014": only the aside is history
+            candidates = [c for c in candidates if not any(_overlaps(span, c.value_span) for span in historical)]
+        if HISTORICAL_RE.search(_HISTORY_ASIDE.sub(lambda m: "" if HISTORICAL_RE.search(m.group()) else m.group(),
+                                                   clause.text)):
             candidates = []
         emitted: list[Subject | None] = []
         for candidate in candidates:
@@ -857,6 +892,7 @@ class ClaimExtractor:
                 for other in clause.coordinated_subjects():
                     if other.entity != subject.entity:
                         self._emit(clause, candidate, other, context)
+        self._owner_from_value(context.claims[len(context.claims) - sum(1 for _ in emitted):])
         # What "it" means next: the clause's own subject; "The capital of X is Y. It ..." means Y.
         if clause.starts_with_capital_of and candidates:
             capital = next((c for c in candidates if c.relation == "capital"), None)
@@ -875,6 +911,38 @@ class ClaimExtractor:
             # "Nigeria's capital moved to Abuja in 1991; Abuja is the capital today": the one place named
             context.topic = Subject(clause.subject_mentions[0].text, clause.subject_mentions[0].payload)
             context.remember(context.topic)
+
+    def _owner_from_value(self, claims: list[Claim]) -> None:
+        """A people noun shared by two countries ("Koreans") is resolved by a value that names its owner ("Koreans
+        pay in won - the South Korean won"): the value's demonym must be one of that people's own
+        ("south koreans" ends with "koreans"). Unresolved otherwise (the claim stays unverified)."""
+        for claim in claims:
+            if claim.relation not in ("currency", "language") or claim.subject is None or claim.subject.entity is not None:
+                continue
+            people = normalize_name(claim.subject.text)
+            for mention in self.demonyms.find(tokenize(claim.value), claim.value):
+                owner = mention.payload
+                if any(name.endswith(" " + people) and entity == owner for name, entity in self.peoples.items()):
+                    for other in claims:
+                        if other.subject is not None and other.subject.entity is None and \
+                                normalize_name(other.subject.text) == people:
+                            other.subject = Subject(other.subject.text, owner)
+                    return
+
+    def _switched(self, text: str) -> str:
+        """"Lithuania switched from the litas to the euro in 2015" -> "Lithuania uses the euro.": what a change
+        moved to is the present value, what it moved from is history (not read). "Nigeria moved its capital
+        from Lagos to Abuja" -> "Nigeria's capital is Abuja." Other clauses are returned as they are."""
+        change = _SWITCHED.match(text)
+        if change is None:
+            return text
+        new = change.group("new").strip()
+        relation = change.group("noun") and change.group("noun").lower() or self._value_relation(new)
+        if relation == "capital":
+            return f"{change.group('subject')}'s capital is {new}."
+        if relation == "currency":
+            return f"{change.group('subject')} uses the {new}."
+        return text
 
     def _gapped_owner(self, clause: _Clause, candidate: _Candidate, subject: Subject | None) -> Subject | None:
         """A value right after another subject of the same kind, in a list with its verb given once, is that
@@ -913,7 +981,7 @@ class ClaimExtractor:
             text=clause.text.strip(), relation=candidate.relation, subject=subject, value=candidate.value,
             quantity=candidate.quantity, partial=clause.currency_hedged if candidate.relation == "currency" else clause.hedged,
             negated=clause.denies(candidate.value_span),
-            strict_value=candidate.strict_value))
+            strict_value=candidate.strict_value, seat_only=candidate.seat_only))
 
     # --- subject slots -------------------------------------------------------------------------------
     def _slot_after(self, clause: _Clause, position: int, context: _Context) -> Subject | None:
@@ -1054,7 +1122,9 @@ class ClaimExtractor:
                 subject = self._slot_after(clause, cue.start("government_of"), context) or subject
             value = self._capital_after(clause, cue) or self._capital_before(clause, cue)
             if value:
-                candidates.append(_Candidate("capital", value[2], value[:2], subject))
+                # "The government sits in Abidjan" is true of Côte d'Ivoire, whose capital is Yamoussoukro
+                seat_only = re.search(r"\bcapital", clause.text, re.IGNORECASE) is None
+                candidates.append(_Candidate("capital", value[2], value[:2], subject, seat_only=seat_only))
         return candidates
 
     def _capital_after(self, clause: _Clause, cue: re.Match) -> tuple[int, int, str] | None:
@@ -1070,7 +1140,8 @@ class ClaimExtractor:
             if subject_end is None:
                 return None
             position = subject_end
-        link = re.match(rf"\s*,?\s*(?:{_COPULA})\s+(?:not\s+|no\s+longer\s+)?(?:(?:actually|officially|also|called|named|the city of|in fact)\s+)*"
+        link = re.match(rf"(?:\s*,\s+(?:after|following|despite|since|for|like|unlike)\s+[^,]{{1,50}},|"
+                        rf"\s*[—–-]\s*and\s+(?:its|the|their)\s+capital\s*[—–-])?\s*,?\s*(?:{_COPULA})\s+(?:not\s+|no\s+longer\s+)?(?:(?:actually|officially|also|called|named|the city of|in fact|now|still|today|currently|once again)\s+)*"
                         r"|\s*,\s*|\s+(?=[A-Z])|\s*\(", clause.text[position:])
         if not link and not slot:
             # "the capital's Montevideo": a contracted "is", kept only for a name the KB knows as a capital
@@ -1127,7 +1198,10 @@ class ClaimExtractor:
                     not re.match(r"\s*(?:[.,;!?]|$|(?:and|or|is|are|was|were|has)\b)", clause.text[mention.end:]):
                 continue  # "the Swiss people" is not a language; "... is Thai." is
             subject = None  # nearest cue first: "languages of X", "spoken in X", "X's currency"
-            for cue in sorted(cues, key=lambda c: abs(c.start() - mention.start)):
+            owner = re.search(r"['’]s?\s+$", clause.text[:mention.start]) if relation == "currency" else None
+            if owner:  # "Morocco's riyal - the national currency - is ...": the owner names the value directly
+                subject = next((Subject(m.text, m.payload) for m in clause.subject_mentions if m.end == owner.start()), None)
+            for cue in ([] if subject else sorted(cues, key=lambda c: abs(c.start() - mention.start))):
                 subject = self._cue_subject(clause, cue, context)
                 if subject is not None:
                     break
@@ -1238,7 +1312,10 @@ class ClaimExtractor:
         for mention in clause.subject_mentions:
             if mention.payload.kind != "element":
                 continue
-            match = re.match(r"\s*\((?:symbol:?\s*|chemical symbol:?\s*)?([A-Z][a-z]?)\s*[,;)]", clause.text[mention.end:])
+            match = re.match(r"\s*\((?:symbol:?\s*|chemical symbol:?\s*)?([A-Z][a-z]?)\s*[,;)]", clause.text[mention.end:]) or \
+                _DASHED_SYMBOL.match(clause.text, mention.end)
+            if match and match.re is _DASHED_SYMBOL and match.group(1) not in self.symbols:
+                match = None
             if match and not any(c.value_span[0] == mention.end + match.start(1) for c in candidates):
                 start = mention.end + match.start(1)
                 candidates.append(_Candidate("symbol", match.group(1), (start, start + len(match.group(1))),
@@ -1251,9 +1328,17 @@ class ClaimExtractor:
                     if quantity is not None and quantity.unit is None:
                         candidates.append(_Candidate("atomic_number", quantity.text, (quantity.start, quantity.end),
                                                      Subject(mention.text, mention.payload), quantity))
-            # "Iron is Fe": an element, a copula, and a symbol ending the clause
+            # "W is tungsten", "The symbol K stands for potassium": a symbol opening the clause names the element ending it
+            named = _SYMBOL_NAMES.match(clause.text[:mention.start])
+            if named and named.group(1) in self.symbols and re.fullmatch(r"\s*[.!]?\s*", clause.text[mention.end:]) \
+                    and not any(c.relation == "symbol" for c in candidates):
+                candidates.append(_Candidate("symbol", named.group(1), named.span(1), Subject(mention.text, mention.payload)))
+                continue
+            # "Iron is Fe": an element, a copula, and a symbol ending the clause or its list item ("Sodium is Na,
+            # potassium is P": each element its own symbol)
             plain = re.match(r"\s+(?:is|=)\s+([A-Z][a-z]?)\s*(?:[.,;!)]|$)", clause.text[mention.end:])
-            if plain and plain.group(1) in self.symbols and not any(c.relation == "symbol" for c in candidates):
+            if plain and plain.group(1) in self.symbols and not any(
+                    c.relation == "symbol" and c.subject is not None and c.subject.entity == mention.payload for c in candidates):
                 start = mention.end + plain.start(1)
                 candidates.append(_Candidate("symbol", plain.group(1), (start, start + len(plain.group(1))),
                                              Subject(mention.text, mention.payload)))
@@ -1376,6 +1461,8 @@ class _Clause:
         start, end = value_span
         if VALUE_NEGATION_RE.search(self.text[:start]):
             return True
+        if _NEGATED_BRACKET.search(self.text[:start]):
+            return True  # "not the euro (EUR)": the code in brackets names the negated value again
         for negation in NEGATION_RE.finditer(self.text):
             if negation.start() >= end and re.fullmatch(r"[\s,]*(?:is|are|was|were|does|do|did|has|have)?\s*",
                                                         self.text[end:negation.start()], re.I):

@@ -118,7 +118,7 @@ _HEADING_RES = [(relation, re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)) for
 _NUMERIC = ("population", "area", "atomic_number", "atomic_mass")
 # Item shapes. Each gives a subject `s` and a value `v`; "Oslo (Norway)" and "Norway (Oslo)" are told apart by
 # which side names a known subject.
-_ITEM_NAMED_FIRST = re.compile(r"^(?P<s>[^:=()\-–—,;]+?)\s*(?::|=|→|\s[-–—]\s|\s+is\s+)\s*(?:the\s+)?(?P<v>[^:=()]+?)[.!]?$")
+_ITEM_NAMED_FIRST = re.compile(r"^(?P<s>[^:=()\-–—,;]+?)\s*(?::|=|→|,|\s[-–—]\s|\s+is\s+)\s*(?:the\s+)?(?P<v>[^:=()]+?)[.!]?$")
 _ITEM_NAMED_AFTER = re.compile(r"^(?P<v>[^:=()]+?)\s*\((?P<s>[^()]+)\)[.!]?$")
 _ITEM_VALUE_FOR = re.compile(r"^(?:the\s+)?(?P<v>[^:=()]+?)\s+(?:for|of|in)\s+(?P<s>[^:=()]+?)[.!]?$")  # "Lima for Peru"
 _ITEM_NUMBER = re.compile(  # "lithium 3", "France about 68 million": numeric relations only
@@ -132,6 +132,11 @@ _ITEM_VERB = re.compile(r"^(?P<s>[A-Z][^:=()\-–—,;]*?)(?:\s+(?:has|have|uses
 _BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)")
 _ITEM_SYMBOL = re.compile(r"^(?P<s>[A-Za-z]{3,})\s+(?P<v>[A-Z][a-z]?)[.!]?$")  # "potassium K": symbols only
 _SYMBOL_VALUE = re.compile(r"[A-Z][a-z]?")
+_COMMA_PAIR = re.compile(r"[^,()]+,\s*[^,()]+")  # "Ghana, Accra" between semicolons
+_VALUE_ALTERNATIVE = re.compile(r"^(?P<item>[^()]+?\s[-–—]\s[^()]+?)\s*\([^()]*\)$")
+# "Sure! Norway - Oslo; ...": an interjection before a list is no part of its first item
+_INTERJECTION = re.compile(r"^\s*(?:sure|of course|certainly|absolutely|okay|ok|yes|here you go|here they are)\s*[!.,:]+\s*",
+                           re.IGNORECASE)
 _COORDINATION = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 
 
@@ -169,8 +174,18 @@ def _pairs(shape: re.Pattern, match: re.Match) -> list[tuple[str, str]]:
 
 def _pieces(line: str) -> list[str]:
     """The items of one line: split at commas and semicolons; a piece that is two items joined by "and"
-    ("Finland (Helsinki) and Norway (Oslo)") is split there too, by the caller, only if both halves are items."""
-    return [p.strip() for p in re.split(r"[;,](?!\d)", _BULLET.sub("", _DECORATION.sub("", line)))]
+    ("Finland (Helsinki) and Norway (Oslo)") is split there too, by the caller, only if both halves are items.
+    Where semicolons part the items, a comma may part an item's two sides ("Ghana, Accra; Senegal, Dakar").
+    Square brackets count as round ones ("Qatar [Doha]"); a bracket after a "Name - value" item is another
+    name for the value and is dropped ("China - renminbi (yuan)")."""
+    line = _BULLET.sub("", _DECORATION.sub("", line)).replace("[", "(").replace("]", ")")
+    if ";" in line:
+        pieces = []
+        for part in line.split(";"):
+            pieces += [part] if _COMMA_PAIR.fullmatch(part.strip()) else re.split(r",(?!\d)", part)
+    else:
+        pieces = re.split(r"[;,](?!\d)", line)
+    return [_VALUE_ALTERNATIVE.sub(r"\g<item>", p.strip()) for p in pieces]
 
 
 _RESPECTIVELY_VERB = re.compile(r"\s+(?:are|were|is|have|has|use|uses|speak|speaks|weigh|weighs|pay with|"
@@ -280,6 +295,10 @@ def list_items_to_sentences(text: str, relation: str | None, is_subject: Callabl
     is returned as it is. With no relation from a heading or the question, `value_relation` (value text ->
     the relation it is a known value of, or None) may name it from the items' values. Under a heading that
     names the relation, items about unknown subjects are skipped and the rest still read."""
+    interjection = _INTERJECTION.match(text)
+    if interjection:
+        rest = list_items_to_sentences(text[interjection.end():], relation, is_subject, value_relation)
+        return text if rest == text[interjection.end():] else text[:interjection.end()] + rest
     heading = _LIST_HEADING.match(text)
     named = heading_relation(heading.group("heading")) if heading else None
     if named is None:

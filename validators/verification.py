@@ -126,6 +126,11 @@ class Verifier:
         for fact in facts:
             if fact.value in canonical or _same_name(claim.value, fact.value, claim.relation == "capital"):
                 return Verification("supported", fact, f"{claim.value} matches {fact.value}")
+        if claim.seat_only and claim.subject and claim.subject.entity:  # "the government sits in The Hague"
+            seats = self.config.seats_of_government.get(claim.subject.entity.name, [])
+            if any(_same_name(claim.value, seat, True) for seat in seats):
+                return Verification("supported", facts[0], f"{claim.value} is where the government sits; the "
+                                                           f"capital is {facts[0].value}")
         spec = relation_spec(claim.relation)
         known_value = bool(canonical) or (claim.relation == "symbol" and claim.value in
                                           {v for s in self.kb.value_spellings("symbol").values() for v in s})

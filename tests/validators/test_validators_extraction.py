@@ -534,3 +534,70 @@ def test_look_alikes_stay_unverified(read, text):
 def test_look_alikes_are_never_contradicted(read, text):
     verdict, claims = read(text)
     assert verdict != "contradicted", claims
+
+
+# round 11: negation + correction, dated scope, paraphrases, dash appositives, asides, symbol -> element name
+@pytest.mark.parametrize("text, expected", [
+    ("Rio de Janeiro is no longer the capital of Brazil; the capital is now São Paulo.", "contradicted"),
+    ("Rio de Janeiro is no longer the capital of Brazil; the capital is now Brasília.", "supported"),
+    ("Auckland is not New Zealand's capital, and neither is Wellington — it's Christchurch.", "contradicted"),
+    ("Auckland is not New Zealand's capital, and neither is Wellington.", "contradicted"),
+    ("Sydney is not Australia's capital, and neither is Melbourne — it's Canberra.", "supported"),
+])
+def test_denials_and_their_corrections_are_read(read, text, expected):
+    assert read(text)[0] == expected, read(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The capital of Myanmar is Yangon (formerly Rangoon).", "contradicted"),  # only the bracket is history
+    ("The capital of Myanmar is Naypyidaw (formerly Yangon).", "supported"),
+    ("The capital of Kazakhstan, after a few years as Nur-Sultan, is once again called Astana.", "supported"),
+    ("Lithuania switched from the litas to the euro in 2015.", "supported"),
+    ("Latvia changed from the euro to the lats in 2014.", "contradicted"),  # the value moved to is the present one
+    ("Nigeria moved its capital from Lagos to Abuja in 1991.", "supported"),
+])
+def test_history_is_scoped_to_what_it_marks(read, text, expected):
+    assert read(text)[0] == expected, read(text)
+
+
+@pytest.mark.parametrize("text, subject, expected", [
+    ("Australia's federal parliament and government are based in Canberra.", "Australia", "supported"),
+    ("Canada's seat of government — and its capital — is Toronto.", "Canada", "contradicted"),
+    ("Koreans pay in won — the South Korean won.", "Koreans", "supported"),  # the value names the owner
+    ("Morocco's riyal — the national currency — is a closed currency.", "Morocco", "contradicted"),
+    ("Czechia uses the koruna while its capital, of course, is Brno.", "Czechia", "contradicted"),
+])
+def test_paraphrases_appositives_and_asides(read, text, subject, expected):
+    verdict, claims = read(text, fields=("subject", "verdict"))
+    assert verdict == expected and subject in {s for s, _ in claims}, claims
+
+
+def test_a_shared_people_noun_stays_unresolved_without_an_owner(read):
+    assert read("Koreans pay in won.")[0] == "unverified"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Silicon — Si on the periodic table — is element 14.", {("symbol", "supported"), ("atomic_number", "supported")}),
+    ("Helium has the symbol He and its atomic number is 2, while neon is number 20.",
+     {("symbol", "supported"), ("atomic_number", "supported"), ("atomic_number", "contradicted")}),
+    ("W is tungsten.", {("symbol", "supported")}),
+    ("The symbol Na stands for nitrogen.", {("symbol", "contradicted")}),
+])
+def test_element_records_in_prose(read, text, expected):
+    assert set(read(text, fields=("relation", "verdict"))[1]) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # each "element is symbol" item of a list is its own claim (new-user trial: the middle one was dropped)
+    ("Sodium is Na, potassium is P, and tungsten is W.",
+     ("contradicted", [("Sodium", "supported"), ("potassium", "contradicted"), ("tungsten", "supported")])),
+    ("Sodium is Na, potassium is K, and tungsten is W.",
+     ("supported", [("Sodium", "supported"), ("potassium", "supported"), ("tungsten", "supported")])),
+])
+def test_every_element_of_a_symbol_list_is_read(read, text, expected):
+    assert read(text, fields=("subject", "verdict")) == expected
+
+
+def test_an_element_answer_after_it_is_reads_the_inverse_question(read):
+    assert read("It is Tungsten.", question="What element has the symbol W?")[0] == "supported"
+    assert read("Japan is number 3.")[0] == "unverified"

@@ -244,3 +244,16 @@ def test_respectively_with_fewer_values_than_subjects_reads_nothing():
                                      lambda name: True) == ""
     text = "Chile and Peru are lovely."
     assert respectively_to_sentences(text, lambda name: True) == text
+
+
+# round 11: interjection before a list, comma pairs between semicolons, square brackets, a value's other name
+@pytest.mark.parametrize("text, wrong", [
+    ("Sure! Norway – Oslo; Denmark – Copenhagen; Finland – Stockholm", {"Finland"}),
+    ("The capitals are: Ghana, Accra; Senegal, Dakar; Uganda, Kampala", set()),
+    ("Middle East capitals: Saudi Arabia [Riyadh], UAE [Dubai], Qatar [Doha]", {"UAE"}),
+    ("Japan – yen, China – renminbi (yuan), India – rupee", set()),
+])
+def test_list_shapes_of_round_11(read, text, wrong):
+    verdict, claims = read(text, fields=("subject", "verdict"))
+    assert len(claims) == 3 and {s for s, v in claims if v == "contradicted"} == wrong, claims
+    assert all(v == "supported" for s, v in claims if s not in wrong)

@@ -100,8 +100,9 @@ def test_result_serialises_to_the_http_shape(checker):
     result = checker.check("The capital of Japan is Kyoto. It uses the yen.")
     dumped = result.model_dump()
     assert set(dumped) == {"verdict", "score", "claims"}
-    assert all(set(c) == {"text", "verdict", "evidence"} for c in dumped["claims"])
+    assert all(set(c) == {"text", "verdict", "reason", "evidence"} for c in dumped["claims"])
     [wrong] = result.contradicted_claims()
+    assert "Tokyo" in wrong.reason and "Kyoto" in wrong.reason
     assert wrong.evidence == {"subject": "Japan", "relation": "capital", "value": "Tokyo", "unit": None,
                               "source": wrong.evidence["source"], "as_of": wrong.evidence["as_of"]}
     assert re.fullmatch(r"\d{4}(?:-\d\d){0,2}", wrong.evidence["as_of"])  # every fact carries its date
@@ -350,3 +351,24 @@ def test_one_unlisted_language_in_a_matching_list_is_unverified(read):
                                     "Brazil's languages are Spanish and French."])
 def test_clear_language_errors_stay_contradicted(checker, answer):
     assert checker.check(answer).verdict == "contradicted"
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("Switzerland uses the Swiss franc (CHF), not the euro (EUR).", "supported"),  # the code repeats the negated value
+    ("Poland uses the euro (EUR), not the zloty (PLN).", "contradicted"),
+])
+def test_a_code_in_brackets_after_a_negated_currency_is_negated(checker, answer, expected):
+    assert checker.check(answer).verdict == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a seat of government is the capital, except where the config lists another seat (Abidjan, The Hague)
+    ("Côte d'Ivoire's government sits in Abidjan.", "supported"),
+    ("Australia's federal parliament and government are based in Canberra.", "supported"),
+    ("Canada's federal parliament and government are based in Toronto.", "contradicted"),
+    # named as the capital, a seat is no excuse
+    ("Côte d'Ivoire's capital is Abidjan.", "contradicted"),
+    ("New Zealand's seat of government — and its capital — is Auckland.", "contradicted"),
+])
+def test_a_seat_of_government_is_the_capital_unless_configured_elsewhere(read, text, expected):
+    assert read(text)[0] == expected
