@@ -291,7 +291,7 @@ class Ingress:
 
     @app.post("/v1/validate", openapi_extra=request_body_openapi(ValidateRequest), responses=ERROR_RESPONSES)
     async def validate(self, http_request: Request) -> Response:
-        """`{text, question?}` -> `{verdict, score, claims: [{text, verdict, evidence}]}`."""
+        """`{text, question?}` -> `{verdict, score, claims: [{text, verdict, reason, evidence}]}`."""
         await self.pipeline.c.authenticate(http_request.headers.get("authorization"))
         body = parse_request(await self._read_body(http_request), ValidateRequest)
         if self.fact_checker is None:
