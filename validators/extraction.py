@@ -135,11 +135,42 @@ _SCOPE_BREAK = re.compile(r"\s[-–—]\s|[–—]|[:;]\s|,?\s+(?:but|instead|ra
 VALUE_NEGATION_RE = re.compile(r"(?:\bnot|\brather than|\binstead of|\bunlike|\bnor)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
 _NEGATED_BRACKET = re.compile(r"(?:\bnot|\brather than|\binstead of|\bunlike|\bnor)\s+(?:the\s+|an?\s+)?[\w'’.\- ]{1,40}\(\s*$",
                               re.IGNORECASE)
-_SWITCHED = re.compile(r"^\s*(?P<subject>[A-Z][\w'’.\-]*(?:\s+[A-Z][\w'’.\-]*){0,3})\s+(?:has\s+)?"
-                       r"(?:switched|changed|moved|converted|went|transitioned|relocated)\s+"
-                       r"(?:(?:its|their)\s+(?P<noun>capital|currency)\s+)?from\s+(?:the\s+)?[\w'’.\- ]{2,40}?\s+to\s+(?:the\s+)?"
-                       r"(?P<new>[\w'’.\-]+(?:\s+(?!in\b|on\b|since\b|back\b)[\w'’.\-]+){0,2}?)"
-                       r"(?:\s+(?:in|on|since|back in|as of)\s+[\w ,]+)?\s*[.!]?\s*$")
+# Statements of a change: what it moved to is today's value, what it moved from is history (not read).
+_CHANGE_STOP = r"(?:in|on|since|back|and|but|after|when|as|so|because|at|by|with|under|following)\b"
+_CHANGE_NEW = (r"(?P<new>[\w'’.\-]+(?:\s+(?!" + _CHANGE_STOP + r")[\w'’.\-]+){0,2}?)"
+               r"(?=\s+" + _CHANGE_STOP + r"|\s*[,;.!?—–()]|\s+[-–—]\s|\s*$)")
+_CHANGE_OLD = r"(?P<old>[\w'’.\-]+(?:\s+[\w'’.\-]+){0,3}?)"
+_CHANGE_FROM_TO = re.compile(  # "switched from the kuna to the euro", "moved its capital from Lagos to Abuja"
+    r"\b(?:has\s+|had\s+|have\s+)?(?:switched|changed|moved|converted|went|transitioned|relocated|shifted)\s+"
+    r"(?:(?:its|their)\s+(?P<noun>capital|currency)\s+)?from\s+(?:the\s+|its\s+)?" + _CHANGE_OLD +
+    r"\s+to\s+(?:the\s+)?" + _CHANGE_NEW, re.IGNORECASE)
+_CHANGE_TO = re.compile(  # "Croatia switched to the euro in 2023": a currency only ("moved to Lagos" is no capital)
+    r"\b(?:has\s+|had\s+|have\s+)?(?:switched|changed|converted|transitioned|shifted)\s+(?:(?:its|their)\s+currency\s+)?"
+    r"(?:over\s+)?to\s+(?:the\s+)?" + _CHANGE_NEW, re.IGNORECASE)
+_CHANGE_WITH = re.compile(  # "replaced the litas with the euro", "swapped the koruna for the euro"
+    r"\b(?:has\s+|had\s+|have\s+)?(?:replaced|substituted|swapped|traded|exchanged|ditched|dropped|abandoned|scrapped|"
+    r"retired|gave\s+up|given\s+up)\s+(?:the\s+|its\s+(?:own\s+)?|their\s+(?:own\s+)?)?" + _CHANGE_OLD +
+    r"\s+(?:with|for|in\s+favou?r\s+of)\s+(?:the\s+)?" + _CHANGE_NEW, re.IGNORECASE)
+_CHANGE_DROPPED = re.compile(  # "gave up the sucre in 2000 and now uses ...": the old value alone
+    r"\b(?:has\s+|had\s+|have\s+)?(?:gave\s+up|given\s+up|gives?\s+up|giving\s+up|dropped|ditched|abandoned|scrapped|"
+    r"retired|phased\s+out|abolished|got\s+rid\s+of)\s+(?:the\s+|its\s+(?:own\s+)?|their\s+(?:own\s+)?)" +
+    r"(?P<old>[\w'’.\-]+(?:\s+[\w'’.\-]+){0,2}?)(?=\s+" + _CHANGE_STOP + r"|\s*[,;.!?—–()]|\s*$)", re.IGNORECASE)
+_CHANGE_BACK = re.compile(  # "went back to the name Astana", "reverted to Astana"
+    r"\b(?:went|gone|goes|changed|switched)\s+back\s+to\s+|\b(?:reverted|returned)\s+to\s+")
+_CHANGE_BACK_NAME = re.compile(r"(?:the\s+|its\s+)?(?:(?:old|former|original|earlier|previous)\s+)?(?:name\s+(?:of\s+)?)?"
+                               + _CHANGE_NEW, re.IGNORECASE)
+_RENAMED = re.compile(r"\b(?:was\s+|were\s+|has\s+been\s+|had\s+been\s+)?renamed\s+(?:(?:its|their)\s+capital\s+)?"
+                      r"(?:from\s+" + _CHANGE_OLD + r"\s+)?(?:to\s+|as\s+)?" + _CHANGE_NEW, re.IGNORECASE)
+# A currency named as the other side of a comparison or exchange rate is no claim about whose it is: "volatile
+# against the dollar", "pegged to the US dollar", "compared with the euro", "35 per dollar", "worth about 0.9 euros".
+_COMPARED_CURRENCY = re.compile(
+    r"(?:\bagainst|\bpegged\s+(?:to|against|at)|\btied\s+to|\blinked\s+to|\bcompared\s+(?:with|to)|\bversus|\bvs\.?|"
+    r"\brelative\s+to|(?<!rather\s)\bthan|\bexchange\s+rate\s+(?:to|against|with|for|of|into)|\bconverts?\s+(?:to|into)|"
+    r"\bper|\bin\s+terms\s+of|\bworth\s+(?:about\s+|around\s+|roughly\s+|some\s+|nearly\s+|almost\s+|over\s+|under\s+|"
+    r"just\s+(?:over|under)\s+)?[\d.,]+)\s+(?:the\s+|a\s+|one\s+|1\s+|each\s+)?(?:U\.?S\.?\s+)?$", re.IGNORECASE)
+# An appositive between dashes after a name reads like one between commas: "Kathmandu — the capital of Nepal — is ...".
+_DASH_APPOSITIVE = re.compile(r"(?P<name>\b[A-Z][\w'’.\-]*(?:\s+(?:de\s+|of\s+)?[A-Z][\w'’.\-]*){0,3})\s+(?P<dash>[—–-])\s+"
+                              r"(?P<inner>(?:the|a|an|its)\s+[^—–\-.;:!?()]{3,60}?)\s+(?P=dash)\s+(?=[a-z])")
 # Words that make a set claim partial ("also spoken", "languages include"): a value missing from the KB
 # is then unknown rather than false.
 # Past facts ("Lagos was the capital until 1991") are not checked against present-day values.
@@ -401,7 +432,8 @@ class ClaimExtractor:
         self.symbols = {value for spelling, values in kb.value_spellings("symbol").items() for value in values}
         # ISO codes ("all" is the lek's ALL, "cup" Cuba's CUP) count only when written in capitals.
         self.currency_codes = {spelling for spelling, values in kb.value_spellings("currency").items()
-                               if len(spelling) == 3 and all(normalize_value(v) != spelling for v in values)}
+                               if len(spelling) == 3 and all(normalize_value(v) != spelling for v in values)
+                               and spelling not in kb.word_spellings("currency")}  # "lev" is a word, BGN the code
         # Currency words that are also everyday words ("real", "won", "mark") count only with "currency".
         self.risky_currency_words = {w for w in kb.value_spellings("currency") if len(w.split()) == 1 and
                                      w in {"real", "won", "mark", "sol", "rand", "dong", "kip", "lev", "leu", "pula",
@@ -443,6 +475,7 @@ class ClaimExtractor:
             self._read_question(question, context)
         answer_to = 0  # the sentence that may answer the question bare ("Paris.")
         text = _ASIDE.sub("", _CONTRACTED_NOT.sub(r"\1 not", text))  # "its capital, of course, is Budapest"
+        text = _DASH_APPOSITIVE.sub(r"\g<name>, \g<inner>, ", text)
         if "|" in text:
             text = tables_to_sentences(text)
         if ":" in text or "=" in text:
@@ -930,18 +963,47 @@ class ClaimExtractor:
                     return
 
     def _switched(self, text: str) -> str:
-        """"Lithuania switched from the litas to the euro in 2015" -> "Lithuania uses the euro.": what a change
-        moved to is the present value, what it moved from is history (not read). "Nigeria moved its capital
-        from Lagos to Abuja" -> "Nigeria's capital is Abuja." Other clauses are returned as they are."""
-        change = _SWITCHED.match(text)
-        if change is None:
-            return text
-        new = change.group("new").strip()
-        relation = change.group("noun") and change.group("noun").lower() or self._value_relation(new)
-        if relation == "capital":
-            return f"{change.group('subject')}'s capital is {new}."
-        if relation == "currency":
-            return f"{change.group('subject')} uses the {new}."
+        """Statements of a change keep only the value it led to, as a present claim; the old one is history (not
+        read): "Lithuania switched from the litas to the euro in 2015" / "replaced the litas with the euro" /
+        "swapped the litas for the euro" -> "Lithuania uses the euro in 2015"; "Nigeria moved its capital from
+        Lagos to Abuja" -> "Nigeria has its capital in Abuja"; "Ecuador gave up the sucre and now uses ..." ->
+        "Ecuador made a change and now uses ..."; "The capital was renamed Nur-Sultan in 2019 but went back to
+        Astana" -> "The capital is Astana". A change to a name the KB does not know is left as it is."""
+        def present(match: re.Match, relation: str | None, before: str | None = None) -> str | None:
+            new = match.group("new").strip()
+            relation = relation or self._value_relation(new)
+            before = match.string[:match.start()] if before is None else before
+            if relation == "capital":
+                return f"is {new}" if re.search(r"\bcapital(?:\s+city)?\s*$", before, re.I) else f"has its capital in {new}"
+            if relation == "currency":
+                return f"is the {new}" if re.search(r"\bcurrency\s*$", before, re.I) else f"uses the {new}"
+            return None
+
+        def rewrite(pattern: re.Pattern, text: str) -> str:
+            def one(match: re.Match) -> str:
+                noun = match.groupdict().get("noun")
+                return present(match, noun and noun.lower()) or match.group()
+            return pattern.sub(one, text)
+
+        text = rewrite(_CHANGE_FROM_TO, text)
+        text = rewrite(_CHANGE_WITH, text)
+        text = _CHANGE_TO.sub(lambda m: (present(m, "currency") if self._value_relation(m.group("new")) == "currency"
+                                         else m.group()), text)
+        text = _CHANGE_DROPPED.sub(lambda m: "made a change" if any(
+            normalize_value(m.group("old")) in self.values[r].phrases for r in ("currency", "capital")) else m.group(), text)
+        back = _CHANGE_BACK.search(text)
+        if back:  # everything from the first change on is history; what it went back to is today's value
+            name = _CHANGE_BACK_NAME.match(text, back.end())
+            renamed = _RENAMED.search(text[:back.start()])
+            cut = renamed.start() if renamed else back.start()
+            head = re.sub(r"(?:,\s*|\s+)(?:but|and|then|only to)$", "", text[:cut].rstrip()).rstrip()
+            replacement = name and present(name, None if renamed is None else "capital", head)
+            if name and replacement:
+                return f"{head} {replacement}{text[name.end():]}"
+        renamed = _RENAMED.search(text)
+        if renamed and (re.search(r"\bcapital\b", text[:renamed.start()], re.I) or re.search(r"capital", renamed.group(), re.I)):
+            replacement = present(renamed, "capital")
+            return text[:renamed.start()].rstrip() + " " + replacement + text[renamed.end():]
         return text
 
     def _gapped_owner(self, clause: _Clause, candidate: _Candidate, subject: Subject | None) -> Subject | None:
@@ -1188,6 +1250,8 @@ class ClaimExtractor:
                     strong_cue or mention.text[0].isupper() and re.search(r"\bthe\s+$", clause.text[:mention.start])
                     or _PAID_WITH.search(clause.text[:mention.start])):
                 continue
+            if relation == "currency" and _COMPARED_CURRENCY.search(clause.text[:mention.start]):
+                continue
             if relation == "currency" and (mention.text.islower() or mention.text.istitle()) and \
                     normalize_name(mention.text) in self.currency_codes:
                 continue
@@ -1202,7 +1266,14 @@ class ClaimExtractor:
             if owner:  # "Morocco's riyal - the national currency - is ...": the owner names the value directly
                 subject = next((Subject(m.text, m.payload) for m in clause.subject_mentions if m.end == owner.start()), None)
             for cue in ([] if subject else sorted(cues, key=lambda c: abs(c.start() - mention.start))):
-                subject = self._cue_subject(clause, cue, context)
+                slot = _SLOT_PREFIX.match(clause.text[cue.end():])
+                at = cue.end() + slot.end() if slot else -1
+                if slot and (mention.start <= at < mention.end or 0 < mention.start - at <= 30 and normalize_name(
+                        clause.text[at:mention.start]) in self.demonyms.phrases):
+                    # "Kenyans pay in Kenyan shillings": the cue's slot is the value itself, not its owner
+                    subject = self._possessor_before(clause, cue.start(), context)
+                else:
+                    subject = self._cue_subject(clause, cue, context)
                 if subject is not None:
                     break
             subject = subject or self._slot_after(clause, mention.end, context)  # "the euro is used in France"
@@ -1253,7 +1324,8 @@ class ClaimExtractor:
                 rf"(?:(?P<verb>\b(?:is|are|lies|sits|located|situated|found|lying|positioned|belongs to)|(?<=\bit)['’]s)\b"
                 rf"(?:\s+(?:entirely|mostly|mainly|partly|partially|primarily|largely|also|both|wholly|geographically))?"
                 rf"(?:\s+(?:in|within|on|to)|(?<!is)(?<!are)[^.;:!?]{{0,40}}?,\s+(?:in|within))"
-                rf"|\bpart of|(?P<belongs>\bbelongs? to)|\bcontinent of|\b{_PLACE_NOUN}\s+(?:in|of|within))\s+(?:the\s+)?"
+                rf"|\bpart of|(?P<belongs>\bbelongs? to)|\bcontinent of|\b{_PLACE_NOUN}\s+(?:in|of|within)"
+                rf"|\boff(?=\s+(?:the\s+)?(?:[a-z-]+\s+)?coast))\s+(?:the\s+)?"  # "off the coast of Africa"
                 rf"(?:(?:[a-z-]+\s+){{0,2}}(?:coast|part|edge|tip|side|corner|heart|cent(?:re|er)|region|continent|"
                 rf"north\w*|south\w*|east\w*|west\w*)\s+of\s+(?:the\s+)?)?$",
                 before, re.IGNORECASE)
@@ -1298,7 +1370,13 @@ class ClaimExtractor:
             position = cue.end()
             if slot:
                 position = clause.subject_end_at(cue.end() + slot.end()) or position
-            match = re.match(rf"\s*,?\s*(?:{_COPULA}\s+(?:not\s+)?)?(?:the\s+letters?\s+)?[\"“'(]?([A-Z][a-z]?)\b(?![\w'])",
+            elif re.match(r"\s+\w+\s+as\b", after):  # "abbreviate sodium as 'Na'": the element is the object
+                at = cue.end() + len(after) - len(after.lstrip())
+                named = clause.subject_at(at, context)
+                if named is not None and named.entity is not None and named.entity.kind == "element":
+                    subject, position = named, clause.subject_end_at(at) or position
+            # "abbreviate sodium as 'Na'": the value may follow "as" and sit in quotes
+            match = re.match(rf"\s*,?\s*(?:(?:{_COPULA}|as)\s+(?:not\s+)?)?(?:the\s+letters?\s+)?[\"“‘'(]?([A-Z][a-z]?)\b(?!\w|['’]\w)",
                              clause.text[position:])
             if match:
                 start = position + match.start(1)
@@ -1440,6 +1518,8 @@ class _Clause:
         chunk = _PROPER_CHUNK.match(rest)
         if chunk and chunk.group().lower() not in _NOT_A_NAME:
             name = _trim_chunk(chunk.group())
+            if name.isupper() and normalize_name(name) in self.extractor.currency_codes:
+                return None  # "prices are in PLN": a currency code is a value, never a subject
             return Subject(name, self.extractor.kb.resolve(name)) if name else None
         return None
 

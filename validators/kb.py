@@ -98,8 +98,12 @@ class KnowledgeBase:
                 for fact in facts:
                     if fact.number is None:
                         self._value_spellings[relation][normalize_value(fact.value)].add(fact.value)
+            # spellings written as words somewhere ("lev", "Won"), as opposed to codes only ever in capitals ("BGN")
+            self._word_spellings: dict[str, set[str]] = defaultdict(set)
             for relation, value, alias in connection.execute("SELECT relation, value, alias FROM value_aliases"):
                 self._value_spellings[relation][normalize_value(alias)].add(value)
+                if not alias.isupper():
+                    self._word_spellings[relation].add(normalize_value(alias))
         finally:
             connection.close()
         self.relations = {relation for (_, relation) in self._facts}
@@ -120,6 +124,11 @@ class KnowledgeBase:
     def value_spellings(self, relation: str) -> dict[str, set[str]]:
         """Every known spelling (normalised) of every value of a relation -> the canonical values."""
         return self._value_spellings.get(relation, {})
+
+    def word_spellings(self, relation: str) -> set[str]:
+        """Normalised spellings some value or alias of `relation` is written with in lower or mixed case (a word
+        such as "lev"), unlike a code written only in capitals ("BGN")."""
+        return self._word_spellings.get(relation, set())
 
     def canonical_values(self, relation: str, text: str) -> set[str]:
         return self._value_spellings.get(relation, {}).get(normalize_value(text), set())

@@ -601,3 +601,59 @@ def test_every_element_of_a_symbol_list_is_read(read, text, expected):
 def test_an_element_answer_after_it_is_reads_the_inverse_question(read):
     assert read("It is Tungsten.", question="What element has the symbol W?")[0] == "supported"
     assert read("Japan is number 3.")[0] == "unverified"
+
+
+# Round 12: a statement of a change claims only what it led to; the old value is history
+@pytest.mark.parametrize("text, expected", [
+    ("No — Latvia switched from the lats to the euro in 2014, so prices there are in euros.",
+     ("supported", [("Latvia", "currency", "supported")])),
+    ("Ecuador gave up the sucre in 2000 and now uses the US dollar.", ("supported", [("Ecuador", "currency", "supported")])),
+    ("Estonia replaced the kroon with the Swedish krona in 2011.", ("contradicted", [("Estonia", "currency", "contradicted")])),
+    ("Slovakia swapped the koruna for the euro in 2009.", ("supported", [("Slovakia", "currency", "supported")])),
+    ("Croatia switched to the euro in 2023.", ("supported", [("Croatia", "currency", "supported")])),
+    ("Malta ditched the lira and adopted the euro in 2008.", ("supported", [("Malta", "currency", "supported")])),
+    ("Tanzania moved its capital from Dar es Salaam to Arusha.", ("contradicted", [("Tanzania", "capital", "contradicted")])),
+])
+def test_a_change_claims_its_new_value_only(read, text, expected):
+    assert read(text) == expected
+
+
+def test_a_name_that_went_back_is_the_present_one(read):
+    verdict, claims = read("The capital was renamed Nur-Sultan in 2019 but went back to the name Astana in 2022.",
+                           question="What is the capital of Kazakhstan?")
+    assert (verdict, claims) == ("supported", [("Kazakhstan", "capital", "supported")])
+    assert read("Kazakhstan's capital was renamed Almaty in 2022.")[0] == "contradicted"
+
+
+@pytest.mark.parametrize("text", [
+    "The rand (South Africa's official currency) has been fairly volatile against the dollar.",
+    "Jordan uses the dinar, which is pegged to the US dollar.",
+    "Japan uses the yen, which is weak compared with the euro at the moment.",
+    "Switzerland's currency is the franc, worth about 1.05 euros.",
+])
+def test_a_currency_named_for_comparison_is_no_claim(read, text):
+    verdict, claims = read(text, fields=("relation", "verdict"))
+    assert (verdict, claims) == ("supported", [("currency", "supported")])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kenyans pay in Kenyan shillings.", ("supported", [("Kenyans", "currency", "supported")])),
+    ("Norwegians pay in Swedish kronor.", ("contradicted", [("Norwegians", "currency", "contradicted")])),
+    ("Denmark never adopted the euro, so you pay in CZK.",
+     ("contradicted", [("Denmark", "currency", "contradicted"), ("Denmark", "currency", "supported")])),
+])
+def test_a_value_or_code_is_never_the_subject(read, text, expected):
+    assert read(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Chemists abbreviate sodium as 'So'.", ("contradicted", [("sodium", "symbol", "contradicted")])),
+    ("Chemists abbreviate potassium as 'K'.", ("supported", [("potassium", "symbol", "supported")])),
+    ("Kathmandu — the capital of Nepal — is the usual starting point.", ("supported", [("Nepal", "capital", "supported")])),
+    ("Quito — the capital of Colombia — sits high in the Andes.", ("contradicted", [("Colombia", "capital", "contradicted")])),
+    ("Madagascar, an island nation off the coast of South America, is famous for its lemurs.",
+     ("contradicted", [("Madagascar", "region", "contradicted")])),
+    ("Madagascar lies off the east coast of Africa.", ("supported", [("Madagascar", "region", "supported")])),
+])
+def test_round_12_cues_and_appositives(read, text, expected):
+    assert read(text) == expected

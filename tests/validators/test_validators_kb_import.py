@@ -169,3 +169,13 @@ def test_rwanda_swahili_is_a_dated_fact(checker):
     assert facts and facts[0].as_of and facts[0].as_of.startswith("2017")
     result = checker.check("Rwanda's official languages are Kinyarwanda, English, French and Swahili.")
     assert result.verdict == "supported"
+
+
+# Bulgaria: euro since 2026-01-01 (Council Decision (EU) 2025/1407); "lev" is a word, not a currency code
+def test_bulgaria_uses_the_euro_and_the_lev_is_read_as_a_word(checker):
+    facts = checker.kb.facts(checker.kb.resolve("Bulgaria"), "currency")
+    assert [(f.value, f.as_of[:10]) for f in facts] == [("Euro", "2026-01-01")]
+    assert "lev" in checker.kb.word_spellings("currency") and "bgn" not in checker.kb.word_spellings("currency")
+    assert checker.check("Bulgaria's currency is the lev.").verdict == "contradicted"
+    assert checker.check("In Bulgaria you pay in leva.").verdict == "contradicted"
+    assert checker.check("Bulgaria uses the euro.").verdict == "supported"
