@@ -1,6 +1,6 @@
 """Evaluates the fact checker on a labeled set of answers.
 
-    python -m validators.eval [--set dev|holdout|dev-v4-holdout|test|test-v2..test-v11|PATH] [--errors N]
+    python -m validators.eval [--set dev|holdout|dev-v4-holdout|test|test-v2..test-v12|PATH] [--errors N]
 
 Sets (format: validators/README.md, "Test set format"):
   dev   data/eval_set.jsonl (generated from the KB's own facts plus hand-written items; regenerate with
@@ -13,7 +13,7 @@ Sets (format: validators/README.md, "Test set format"):
   dev-v4-holdout  the HOLDOUT part (~35 %) of data/dev_v4.jsonl (a fourth independent writer; its TUNE part is
         in dev), scored once before and once after the round of work it was written for.
   test  data/test_set.jsonl, written by someone who has not seen the code or the dev data. The figure to report.
-  test-v2 .. test-v11  data/test_v2.jsonl .. test_v11.jsonl: blind sets written after later rounds of work froze;
+  test-v2 .. test-v12  data/test_v2.jsonl .. test_v12.jsonl: blind sets written after later rounds of work froze;
         the newest is the figure to report, the older ones have been seen.
   PATH  any file in the same format.
 
@@ -61,8 +61,8 @@ TEST_PATH = DATA_DIR / "test_set.jsonl"
 # trend-bounded "may be newer"; v9: negation before a consequence, common nouns, hedges, open language
 # lists; v10: gapped and verbless lists, closed currency lists, every euro predecessor, populations above
 # their projected band; v11: corrections after denials, history in asides, more list layouts, seats of
-# government.
-TEST_SETS = {f"test-v{n}": DATA_DIR / f"test_v{n}.jsonl" for n in range(2, 12)}
+# government; v12: statements of a change, currencies named for comparison.
+TEST_SETS = {f"test-v{n}": DATA_DIR / f"test_v{n}.jsonl" for n in range(2, 13)}
 LABELS = ("supported", "contradicted", "unverified")
 TARGETS = {"contradicted precision": 0.95, "contradicted recall": 0.9, "supported recall": 0.85}
 LATENCY_TARGET_MS = 20.0
@@ -150,7 +150,7 @@ def resolve_set(name: str) -> list[Path] | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m validators.eval", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--set", default="dev", help="dev, holdout, dev-v4-holdout, test, test-v2 ... test-v11, or a path to a JSONL set (default dev)")
+    parser.add_argument("--set", default="dev", help="dev, holdout, dev-v4-holdout, test, test-v2 ... test-v12, or a path to a JSONL set (default dev)")
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)  # old spelling of --set PATH
     parser.add_argument("--errors", type=int, default=10, help="how many misjudged answers to print")
     args = parser.parse_args(argv)
