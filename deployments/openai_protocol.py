@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+# Imported with the module, not per request: the first request of a new ingress replica paid ~0.3 s for it.
+from ray.llm._internal.serve.core.ingress.utils import _sanitize_chat_completion_request
 from vllm.entrypoints.openai.chat_completion.protocol import ChatCompletionRequest
 from vllm.entrypoints.openai.completion.protocol import CompletionRequest
 from vllm.exceptions import VLLMValidationError
@@ -153,8 +155,6 @@ def _is_type_name(part: str) -> bool:
 def _materialise_messages(request: ChatCompletionRequest) -> ChatCompletionRequest:
     """Message content and tool calls can be pydantic ValidatorIterators, which do not pickle (a known
     pydantic issue; Ray Serve LLM's own ingress does the same)."""
-    from ray.llm._internal.serve.core.ingress.utils import _sanitize_chat_completion_request
-
     try:
         return _sanitize_chat_completion_request(request)
     except ValueError as error:
