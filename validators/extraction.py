@@ -1698,9 +1698,16 @@ class _Clause:
         chunk = _PROPER_CHUNK.match(self.text, position + skipped)
         if chunk:
             name = _trim_chunk(chunk.group())
-            if name and name.lower() not in _NOT_A_NAME and name.split()[0] not in ("The", "A", "An", "It", "Its"):
+            if name and name.lower() not in _NOT_A_NAME and (name.split()[0] not in ("The", "A", "An", "It", "Its") or
+                                                             self._city_named_the(name)):
                 return chunk.start(), chunk.start() + len(name), name
         return None
+
+    def _city_named_the(self, name: str) -> bool:
+        """"The Hague", "The Valley": a place whose name begins with "The" (not a country the KB knows, such
+        as "The Netherlands" or "The Gambia", which is a subject rather than a value)."""
+        words = name.split()
+        return words[0] == "The" and len(words) > 1 and words[1][:1].isupper() and self.extractor.kb.resolve(name) is None
 
     def value_name_ending(self, end: int, relation: str) -> tuple[int, int, str] | None:
         gazetteer = self.extractor.values.get(relation)

@@ -93,8 +93,10 @@ class Verifier:
             return Verification("unverified", stale, f"{quantity.text} differs from {stale.value} (as of {stale.as_of}) "
                                                      f"by no more than {claim.relation} may have changed since")
         closest = min(facts, key=lambda fact: abs(fact.number - quantity.value))
-        return Verification("contradicted", closest,
-                            f"{quantity.text} is outside -{tolerance.below:.0%}/+{tolerance.above:.0%} of {closest.value}"
+        # an exact relation (atomic number) says "is not", not "outside -0%/+0%" (new-user trial)
+        where = (f"is not {closest.value}" if tolerance.below == tolerance.above == 0 else
+                 f"is outside -{tolerance.below:.0%}/+{tolerance.above:.0%} of {closest.value}")
+        return Verification("contradicted", closest, f"{quantity.text} {where}"
                             + (f" (as of {closest.as_of}, allowing for change since)" if closest.as_of else ""))
 
     @staticmethod

@@ -368,6 +368,10 @@ def test_a_code_in_brackets_after_a_negated_currency_is_negated(checker, answer,
     ("Canada's federal parliament and government are based in Toronto.", "contradicted"),
     # named as the capital, a seat is no excuse
     ("Côte d'Ivoire's capital is Abidjan.", "contradicted"),
+    # a place named "The ..." after the verb is a value (new-user trial: no claim was read); a country is not
+    ("The Netherlands' government sits in The Hague.", "supported"),
+    ("The capital of the Netherlands is The Hague.", "contradicted"),
+    ("The capital of Gambia is The Gambia.", "unverified"),
     ("New Zealand's seat of government — and its capital — is Auckland.", "contradicted"),
 ])
 def test_a_seat_of_government_is_the_capital_unless_configured_elsewhere(read, text, expected):
