@@ -105,9 +105,11 @@ _GAP_OWNED = re.compile(r"['’]s\s+(?P<noun>(?:[a-z]+\s+){0,2}?[a-z]+)\s+")
 _DENIAL = re.compile(r"^\s*(?:but\s+)?(?:(?:it|that|this|they)\s+(?:is|are|was|does|do)\s+not(?:\s+(?:true|so|the case|correct|right))?|"
                      r"(?:that|this)(?:['’]s|\s+is)\s+(?:(?:a\s+)?(?:myth|misconception|mistake)|wrong|false|incorrect))"
                      r"\s*[-–—.!,;:]*\s*$", re.IGNORECASE)
+# A place name keeping its particles: "Rio de Janeiro", "Dar es Salaam".
+_PARTICLE_NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:(?:de|da|do|del|es|la)\s+)?[A-Z][\w'’.\-]*){0,3}"
 # A clause that only names the right value after a denial: "Sydney is not the capital; Canberra is." / "it is Fe."
 # "São Paulo took over in 1960" names the successor too; names keep their particles ("Rio de Janeiro").
-_CORRECTION = re.compile(r"^\s*(?:but\s+|rather\s+|instead\s+)?(?:(?P<name>[A-Z][\w'’.\-]*(?:\s+(?:(?:de|da|do|del|es|la)\s+)?[A-Z][\w'’.\-]*){0,3})"
+_CORRECTION = re.compile(r"^\s*(?:but\s+|rather\s+|instead\s+)?(?:(?P<name>" + _PARTICLE_NAME + r")"
                          r"\s+(?:is|are|does|do|took\s+over|has\s+taken\s+over|replaced\s+it|succeeded\s+it)"
                          r"(?:\s+(?:as\s+(?:the\s+)?(?:capital|currency)|in\s+\d{4}|since\s+\d{4}|from\s+\d{4}|in\s+that\s+role))*"
                          r"|(?:(?:(?:since|from|in)\s+\d{4},?\s+)?(?:it|that)(?:\s+is|['’]s|\s+has\s+been|\s+is\s+now)|(?:that|this|the)\s+(?:honou?r|title|role|distinction)\s+(?:belongs|goes|falls)\s+to)"
@@ -115,7 +117,7 @@ _CORRECTION = re.compile(r"^\s*(?:but\s+|rather\s+|instead\s+)?(?:(?P<name>[A-Z]
                          r"(?:\s+(?:instead|rather))?\s*[.!]?\s*$")
 # "..., and neither is Melbourne" / "nor is Melbourne": another value denied for the claim before.
 _NEITHER = re.compile(r"^\s*(?:and\s+)?(?:neither|nor)\s+(?:is|was|does|do)\s+(?:the\s+)?"
-                      r"(?P<value>[A-Z][\w'’.\-]*(?:\s+(?:(?:de|da|do|del|es|la)\s+)?[A-Z][\w'’.\-]*){0,3})\s*[.!]?\s*$")
+                      r"(?P<value>" + _PARTICLE_NAME + r")\s*[.!]?\s*$")
 # "Silicon - Si on the periodic table - is ...", "Iron, Fe, is ...": a symbol set off after its element
 _DASHED_SYMBOL = re.compile(r"\s*(?:[—–]|\s-|,)\s*([A-Z][a-z]?)(?:\s+(?:on|in)\s+the\s+periodic\s+table)?\s*(?:[—–,;)]|\s-\s)")
 _ASIDE = re.compile(r",\s*(?:of course|naturally|obviously|as (?:you|we) (?:may |might )?(?:know|expect)|incidentally|"
@@ -132,9 +134,10 @@ _SCOPE_BREAK = re.compile(r"\s[-–—]\s|[–—]|[:;]\s|,?\s+(?:but|instead|ra
                           # a consequence starts a new clause: "never adopted the euro, so you'll want forints"
                           r"(?:,|\band)\s+so\b|\b(?:therefore|hence|thus|consequently|which is why|that(?:['’]s| is) why)\b|"
                           r"\b(?:that|this|the)\s+(?:honou?r|title|role|distinction)\s+(?:belongs|goes|falls)\b", re.IGNORECASE)
-VALUE_NEGATION_RE = re.compile(r"(?:\bnot|\brather than|\binstead of|\bunlike|\bnor)\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)
-_NEGATED_BRACKET = re.compile(r"(?:\bnot|\brather than|\binstead of|\bunlike|\bnor)\s+(?:the\s+|an?\s+)?[\w'’.\- ]{1,40}\(\s*$",
-                              re.IGNORECASE)
+_VALUE_NEGATOR = r"(?:\bnot|\brather than|\binstead of|\bunlike|\bnor)\s+(?:the\s+|an?\s+)?"
+VALUE_NEGATION_RE = re.compile(_VALUE_NEGATOR + r"$", re.IGNORECASE)
+# "not the euro (EUR": the code in brackets after a negated value is negated too
+_NEGATED_BRACKET = re.compile(_VALUE_NEGATOR + r"[\w'’.\- ]{1,40}\(\s*$", re.IGNORECASE)
 # Statements of a change: what it moved to is today's value, what it moved from is history (not read).
 _CHANGE_STOP = r"(?:in|on|since|back|and|but|after|when|as|so|because|at|by|with|under|following)\b"
 _CHANGE_NEW = (r"(?P<new>[\w'’.\-]+(?:\s+(?!" + _CHANGE_STOP + r")[\w'’.\-]+){0,2}?)"
@@ -898,11 +901,13 @@ class ClaimExtractor:
         verb_led = re.match(r"\s*" + _VERB_LED, text) is not None
         grammatical = None if verb_led else clause.grammatical_subject(context)
         historical = [m.span() for m in _HISTORY_ASIDE.finditer(clause.text) if HISTORICAL_RE.search(m.group())]
+        rest = clause.text
         if historical:
             # "Yangon (formerly Rangoon)", "the euro, which replaced the lats in 2014": only the aside is history
             candidates = [c for c in candidates if not any(_overlaps(span, c.value_span) for span in historical)]
-        if HISTORICAL_RE.search(_HISTORY_ASIDE.sub(lambda m: "" if HISTORICAL_RE.search(m.group()) else m.group(),
-                                                   clause.text)):
+            for start, end in reversed(historical):
+                rest = rest[:start] + rest[end:]
+        if HISTORICAL_RE.search(rest):
             candidates = []
         emitted: list[Subject | None] = []
         for candidate in candidates:
@@ -1177,6 +1182,8 @@ class ClaimExtractor:
 
     def _capital_candidates(self, clause: _Clause, context: _Context) -> list[_Candidate]:
         candidates = []
+        # "The government sits in Abidjan" is true of Côte d'Ivoire, whose capital is Yamoussoukro
+        seat_only = re.search(r"\bcapital", clause.text, re.IGNORECASE) is None
         for cue in CUES["capital"].finditer(clause.text):
             subject = (self._possessor_before(clause, cue.start(), context) if _placed_capital(clause.text, cue) is not None
                        else self._cue_subject(clause, cue, context))
@@ -1184,8 +1191,6 @@ class ClaimExtractor:
                 subject = self._slot_after(clause, cue.start("government_of"), context) or subject
             value = self._capital_after(clause, cue) or self._capital_before(clause, cue)
             if value:
-                # "The government sits in Abidjan" is true of Côte d'Ivoire, whose capital is Yamoussoukro
-                seat_only = re.search(r"\bcapital", clause.text, re.IGNORECASE) is None
                 candidates.append(_Candidate("capital", value[2], value[:2], subject, seat_only=seat_only))
         return candidates
 
