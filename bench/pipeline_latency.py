@@ -29,6 +29,7 @@ NOOP_APP, NOOP_ROUTE = "bench-noop", "/bench-noop"
 
 
 def deploy_noop() -> None:
+    use_ray_auth()  # before Ray is imported: it reads the auth mode once
     import ray
     from ray import serve
 
@@ -38,7 +39,6 @@ def deploy_noop() -> None:
             await request.body()
             return {"ok": True}
 
-    use_ray_auth()
     ray.init(address="auto", log_to_driver=False)
     serve.run(NoOp.bind(), name=NOOP_APP, route_prefix=NOOP_ROUTE)
 
