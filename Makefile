@@ -68,7 +68,7 @@ REDIS_DIR  := $(LLM_SERVE_CACHE)/redis
 # ~30 s of spend.
 
 serve: install model redis
-	@echo "==> starting Redis on 127.0.0.1:$(REDIS_PORT) (keys, limits, spend; append-only file in $(REDIS_DIR))"
+	@echo "==> starting Redis on 127.0.0.1:$(REDIS_PORT) (keys, limits, spend, response cache; append-only file in $(REDIS_DIR))"
 	@mkdir -p $(REDIS_DIR)
 	@redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 || redis-server --port $(REDIS_PORT) --bind 127.0.0.1 --daemonize yes \
 		--dir $(REDIS_DIR) --appendonly yes --appendfsync no --save "" --logfile $(REDIS_DIR)/redis.log \

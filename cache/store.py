@@ -94,33 +94,56 @@ class ResponseCacheStore:
 
     # --- lookup ------------------------------------------------------------------------------------
 
-    def lookup(self, query: CacheQuery) -> CacheHit | None:
-        """The cached answer for `query` (exact first, then semantic), or None."""
+    def lookup(self, query: CacheQuery, exact_checked: bool = False) -> CacheHit | None:
+        """The cached answer for `query` (exact first, then semantic), or None. `exact_checked`: the caller
+        has just missed on the exact key in this same shared backend (`lookup_exact`, the ingress), so only
+        the semantic tier runs. The question is embedded only after an exact miss."""
         if not self._cacheable(query):
             with self._lock:
                 self._counts["uncacheable_lookups"] += 1
             return None
-        key = exact_key(query)
-        semantic = self._semantic_key(query)
-        vector = self._embed(semantic.text) if semantic else None  # outside the lock: the slow part
-        with self._lock:
-            try:
-                hit = self._lookup_locked(query, key, semantic, vector)
-            except BackendUnavailable:
+        try:
+            hit = None if exact_checked else self._locked_exact(query)
+            semantic = self._semantic_key(query) if hit is None else None
+            if semantic is not None:
+                vector = self._embed(semantic.text)  # outside the lock: the slow part
+                with self._lock:
+                    hit = self._semantic_locked(query, semantic, vector)
+        except BackendUnavailable:
+            with self._lock:
                 self._counts["bypassed"] += 1
-                return None
+            return None
+        with self._lock:
             self._counts[f"hits_{hit.kind}" if hit else "misses"] += 1
-            return hit
+        return hit
 
-    def _lookup_locked(
-        self, query: CacheQuery, key: str, semantic: SemanticKey | None, vector: np.ndarray | None
-    ) -> CacheHit | None:
-        now = self._clock()
-        entry = self._backend.get(key, now)
+    def lookup_exact(self, query: CacheQuery) -> CacheHit | None:
+        """Only the exact tier: one backend read (a Redis HMGET and LRU touch), no embedding. Meant for a
+        process that shares the Redis backend with the ResponseCache replicas (the ingress), so that an
+        exact hit skips a Serve hop; it then calls the deployment's `lookup(query, exact_checked=True)` on a
+        miss, which counts the miss."""
+        if not self._cacheable(query):
+            return None
+        try:
+            hit = self._locked_exact(query)
+        except BackendUnavailable:
+            with self._lock:
+                self._counts["bypassed"] += 1
+            return None
+        if hit is not None:
+            with self._lock:
+                self._counts["hits_exact"] += 1
+        return hit
+
+    def _locked_exact(self, query: CacheQuery) -> CacheHit | None:
+        with self._lock:
+            entry = self._backend.get(exact_key(query), self._clock())
         if entry is not None and entry.tenant == query.tenant:
             return CacheHit(kind="exact", response=json.loads(entry.payload), similarity=1.0)
-        if semantic is None or vector is None:
-            return None
+        return None
+
+    def _semantic_locked(self, query: CacheQuery, semantic: SemanticKey, vector: np.ndarray) -> CacheHit | None:
+        now = self._clock()
         candidates = self._backend.nearest(semantic.partition, vector, self.config.semantic_candidates, now)
         for candidate, similarity in candidates:  # best first
             if similarity < self.config.similarity_threshold:

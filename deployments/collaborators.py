@@ -15,6 +15,7 @@ from ray.serve.exceptions import BackPressureError, DeploymentUnavailableError
 from ray.serve.handle import DeploymentHandle
 from vllm.entrypoints.generate.base.protocol import StreamOptions
 
+from cache import CacheConfig, CacheQuery, ResponseCacheStore
 from pipeline import APIError, Caller, Endpoint, PoolUnavailable
 from tenancy import Admission, LimitsUnavailable, Tenancy, TenancyError, bearer_secret
 
@@ -246,6 +247,34 @@ class TenancyAccess:
 
     async def settle(self, admission: Admission, prompt_tokens: int, completion_tokens: int, cost_usd: float) -> None:
         self.tenancy.settle(admission, prompt_tokens, completion_tokens, cost_usd)
+
+
+class CacheLookup:
+    """The pipeline's `cache_lookup` over the ResponseCache deployment. With the Redis backend the ingress
+    reads the exact key itself (`exact_reader`: one HMGET on the event loop, bounded by the cache's
+    redis_timeout_s) and asks the deployment only for the semantic tier after a miss: an exact hit skips
+    a Serve hop, measured at ~3 ms of a ~15 ms hit. With the memory backend every lookup is the hop."""
+
+    def __init__(self, handle: DeploymentHandle, exact_reader: ResponseCacheStore | None = None):
+        self.handle, self.exact_reader = handle, exact_reader
+
+    @classmethod
+    def build(cls, handle: DeploymentHandle | None, config: CacheConfig) -> "CacheLookup | None":
+        if handle is None:
+            return None
+        if config.backend != "redis":
+            return cls(handle)
+        try:
+            return cls(handle, ResponseCacheStore(config))  # the embedder and verifier load only on semantic use
+        except ValueError as error:  # encryption required and this process has no key: the hop still works
+            logger.warning("exact cache lookups go through ResponseCache: %s", error)
+            return cls(handle)
+
+    async def __call__(self, query: CacheQuery) -> dict | None:
+        if self.exact_reader is None:
+            return await self.handle.lookup.remote(query)
+        hit = self.exact_reader.lookup_exact(query)
+        return hit.model_dump() if hit is not None else await self.handle.lookup.remote(query, True)
 
 
 def handle_callable(handle: DeploymentHandle | None, method: str) -> Callable[..., Awaitable[Any]] | None:

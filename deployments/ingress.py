@@ -19,7 +19,7 @@ from ray.serve.handle import DeploymentHandle
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from deployments.collaborators import ServePools, TenancyAccess, call_with_timeout, handle_callable
+from deployments.collaborators import CacheLookup, ServePools, TenancyAccess, call_with_timeout, handle_callable
 from deployments.config import AppConfig, pipeline_settings
 from deployments.metrics import AppMetrics
 from deployments.openai_protocol import ERROR_RESPONSES, REQUEST_MODELS, parse_request, request_body_openapi
@@ -137,7 +137,7 @@ class Ingress:
             settle=access.settle if config.tenancy.enabled else None,
             classify=handle_callable(self.classifier, "classify"),
             check_facts=handle_callable(self.fact_checker, "check"),
-            cache_lookup=handle_callable(self.cache, "lookup"),
+            cache_lookup=CacheLookup.build(self.cache, config.cache.cache),
             cache_store=handle_callable(self.cache, "store"),
             guardrails=Guardrails(config.guardrails) if config.guardrails.enabled else None,
             observe=self._observe,

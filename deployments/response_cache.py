@@ -35,8 +35,9 @@ class ResponseCache:
 
     # lookup runs on the replica's event loop: an exact hit takes microseconds, and a thread-pool hop
     # would cost more than that on every hit (the semantic path embeds for ~12 ms, serially anyway).
-    async def lookup(self, query: CacheQuery) -> dict | None:
-        hit = self.cache_store.lookup(query)
+    # `exact_checked`: the ingress has read the exact key from the shared Redis itself and missed.
+    async def lookup(self, query: CacheQuery, exact_checked: bool = False) -> dict | None:
+        hit = self.cache_store.lookup(query, exact_checked)
         return hit.model_dump() if hit else None
 
     # store runs in Serve's thread pool (sync method): nobody waits on its result.

@@ -30,9 +30,10 @@ TENANTS = ("tenant-a", "tenant-b")
 def integration_app_args(model_dir: Path, redis_url: str) -> dict[str, Any]:
     """serve_config.yaml as deployed, fitted to a 2-core CI machine: one replica per deployment, the
     large pool on the transformers engine so that both engines are exercised through the same graph,
-    and tenancy on the session's Redis with API keys required (the tests create keys for two tenants)."""
+    and tenancy and the cache on the session's Redis, with API keys required (the tests create keys for two tenants)."""
     args = copy.deepcopy(serve_config_args())
     args["tenancy"] = {**args.get("tenancy", {}), "redis_url": redis_url, "allow_anonymous": False}
+    args["cache"]["cache"] = {**args["cache"]["cache"], "redis_url": redis_url}
     small = args["pools"]["small"]["versions"]["v1"]["llm_config"]
     small["model_loading_config"]["model_source"] = str(model_dir)  # wherever LLM_SERVE_CACHE put it
     large = args["pools"]["large"]["versions"]["v1"]

@@ -195,3 +195,49 @@ def test_required_encryption_without_a_key_fails_naming_the_variable(redis_serve
     with pytest.raises(ValueError, match="LLM_SERVE_CACHE_KEY"):
         ResponseCacheStore(CacheConfig(backend="redis", redis_url=redis_server.url, encryption="optional"),
                            embedder=embedder)
+
+
+class CountingEmbedder:
+    def __init__(self, embedder):
+        self.embedder, self.texts = embedder, []
+
+    def embed_one(self, text):
+        self.texts.append(text)
+        return self.embedder.embed_one(text)
+
+
+def test_an_ingress_reads_exact_entries_itself_and_leaves_the_semantic_tier_to_the_cache(
+    make_store, make_query, make_response, redis_server, embedder, clock
+):
+    """The ingress's exact reader shares Redis with the ResponseCache replicas: it answers exact keys of
+    its tenant without embedding anything; after its miss the replica runs only the semantic tier."""
+    cache_replica = make_store()
+    cache_replica.store(make_query("What is the capital of France?"), response=make_response("Paris."))
+    counting = CountingEmbedder(embedder)
+    ingress = ResponseCacheStore(CacheConfig(backend="redis", redis_url=redis_server.url), embedder=counting, clock=clock)
+    try:
+        assert ingress.lookup_exact(make_query("What is the capital of France?")).response["choices"][0]["message"]["content"] == "Paris."
+        assert ingress.lookup_exact(make_query("What is the capital of France?", tenant="globex")) is None
+        assert ingress.lookup_exact(make_query("What's the capital city of France?")) is None  # exact tier only
+        assert ingress.lookup_exact(make_query("What is the capital of France?", temperature=0.9)) is None  # sampled
+        assert counting.texts == [] and ingress.stats()["hits"] == {"exact": 1, "semantic": 0}
+    finally:
+        ingress.close()
+    paraphrase = cache_replica.lookup(make_query("What's the capital city of France?"), exact_checked=True)
+    assert paraphrase.kind == "semantic"
+    assert cache_replica.lookup(make_query("What is the capital of France?"), exact_checked=True).kind == "semantic"
+
+
+def test_an_exact_hit_embeds_nothing(redis_server, make_query, make_response, embedder, clock):
+    counting = CountingEmbedder(embedder)
+    store = ResponseCacheStore(CacheConfig(backend="redis", redis_url=redis_server.url), embedder=counting, clock=clock)
+    try:
+        store.store(make_query("What is the capital of France?"), response=make_response("Paris."))
+        embedded = len(counting.texts)
+        store._embedding_memo.clear()  # the store call's embedding would otherwise answer from memory
+        assert store.lookup(make_query("What is the capital of France?")).kind == "exact"
+        assert len(counting.texts) == embedded
+        assert store.lookup(make_query("What's the capital city of France?")).kind == "semantic"
+        assert len(counting.texts) == embedded + 1
+    finally:
+        store.close()

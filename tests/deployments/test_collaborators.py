@@ -159,3 +159,51 @@ def test_a_stream_message_is_one_batch_and_an_error_in_it_ends_the_stream_after_
     batch, error = collaborators._stream_batch([event("a"), failed, event("never")])
     assert [c["choices"][0]["delta"]["content"] for c in batch] == ["a"]
     assert error.status_code == 400 and "context too long" in error.message
+
+
+class FakeCacheHandle:
+    """The ResponseCache handle: records lookup calls, answers a semantic hit."""
+
+    def __init__(self):
+        self.calls = []
+        self.lookup = SimpleNamespace(remote=self._lookup)
+
+    async def _lookup(self, *args):
+        self.calls.append(args)
+        return {"kind": "semantic", "response": {"id": "x"}, "similarity": 0.97}
+
+
+class FakeExactReader:
+    def __init__(self, hit=None):
+        self.hit, self.queries = hit, []
+
+    def lookup_exact(self, query):
+        self.queries.append(query)
+        return self.hit
+
+
+def test_cache_lookup_answers_exact_hits_in_the_ingress_and_asks_the_cache_only_for_the_semantic_tier():
+    from cache import CacheConfig, CacheHit
+    from deployments.collaborators import CacheLookup
+
+    query = object()
+    handle, reader = FakeCacheHandle(), FakeExactReader(CacheHit(kind="exact", response={"id": "e"}, similarity=1.0))
+    assert asyncio.run(CacheLookup(handle, reader)(query)) == {"kind": "exact", "response": {"id": "e"}, "similarity": 1.0}
+    assert handle.calls == [] and reader.queries == [query]
+    reader.hit = None
+    assert asyncio.run(CacheLookup(handle, reader)(query))["kind"] == "semantic"
+    assert handle.calls == [(query, True)]  # exact_checked: the replica skips the exact tier
+    handle.calls.clear()
+    memory = CacheLookup.build(handle, CacheConfig(backend="memory"))
+    assert memory.exact_reader is None and asyncio.run(memory(query))["kind"] == "semantic" and handle.calls == [(query,)]
+    assert CacheLookup.build(None, CacheConfig()) is None
+
+
+def test_cache_lookup_without_the_encryption_key_goes_through_the_cache(monkeypatch):
+    """encryption 'required' and no key in this process: the ingress cannot open entries, the hop still can."""
+    from cache import CacheConfig
+    from deployments.collaborators import CacheLookup
+
+    monkeypatch.delenv("LLM_SERVE_CACHE_KEY", raising=False)
+    lookup = CacheLookup.build(FakeCacheHandle(), CacheConfig(backend="redis", encryption="required"))
+    assert lookup.exact_reader is None
