@@ -2,7 +2,7 @@
 Serve deployment on the same cluster (the floor: proxy + one replica hop).
 
 Prints, in one run:
-  - no-op deployment p50/p99
+  - no-op deployment p50/p99, interleaved request by request with the exact cache hits
   - cache hit p50/p99 (exact and semantic) through the graph, and hit p50 / no-op p50
   - the classifier's added latency per request (Server-Timing `classify`) and /v1/classify round trip
   - the fact checker's added latency per request (Server-Timing `validate`)
@@ -67,6 +67,21 @@ def server_timing(response: httpx.Response, stage: str) -> float | None:
     return None
 
 
+def interleaved_posts(client: httpx.Client, a: tuple[str, dict], b: tuple[str, dict], n: int
+                      ) -> tuple[list[float], list[float], list[httpx.Response]]:
+    """n requests to each of a and b = (path, body), alternating which goes first: -> (a ms, b ms, b's responses)."""
+    a_ms, b_ms, b_responses = [], [], []
+    for i in range(n):
+        for path, body in ((a, b) if i % 2 == 0 else (b, a)):
+            latencies, responses = timed_posts(client, path, body, 1)
+            if (path, body) == a:
+                a_ms += latencies
+            else:
+                b_ms += latencies
+                b_responses += responses
+    return a_ms, b_ms, b_responses
+
+
 def line(label: str, values: list[float]) -> dict:
     row = {"p50_ms": percentile(values, 0.5), "p99_ms": percentile(values, 0.99), "n": len(values)}
     print(f"  {label:42s} p50 {row['p50_ms']:7.2f} ms   p99 {row['p99_ms']:7.2f} ms   (n={row['n']})", flush=True)
@@ -88,22 +103,22 @@ def main() -> None:
 
     with httpx.Client(base_url=args.api, timeout=120) as client:
         client.get("/healthz").raise_for_status()
-        print("no-op Ray Serve deployment (same proxy, one replica hop):")
-        deploy_noop()
-        try:
-            timed_posts(client, NOOP_ROUTE, {"ping": 1}, 20)  # warm-up
-            latencies, _ = timed_posts(client, NOOP_ROUTE, {"ping": 1}, args.requests)
-            results["noop"] = line("no-op", latencies)
-        finally:
-            delete_noop()
-
-        print("cache hits through the whole graph (ingress -> ResponseCache -> reply):")
+        print("no-op Ray Serve deployment (same proxy, one replica hop) and exact cache hits through the whole graph,")
+        print("interleaved request by request so that both see the same machine load:")
         stored = client.post("/v1/chat/completions", json=chat("What is the capital of Japan?"))
         if stored.json()["choices"][0]["finish_reason"] != "stop":
             raise SystemExit("the seed answer did not finish; it would not be cached")
-        latencies, responses = timed_posts(client, "/v1/chat/completions", chat("What is the capital of Japan?"), args.requests)
-        assert all(r.headers["x-cache"] == "exact" for r in responses), "expected exact hits"
-        results["exact_hit"] = line("exact hit", latencies)
+        deploy_noop()
+        try:
+            noop = (NOOP_ROUTE, {"ping": 1})
+            exact = ("/v1/chat/completions", chat("What is the capital of Japan?"))
+            timed_posts(client, *noop, 20)  # warm-up
+            noop_ms, exact_ms, responses = interleaved_posts(client, noop, exact, args.requests)
+            assert all(r.headers["x-cache"] == "exact" for r in responses), "expected exact hits"
+            results["noop"] = line("no-op", noop_ms)
+            results["exact_hit"] = line("exact hit", exact_ms)
+        finally:
+            delete_noop()
         latencies, responses = timed_posts(client, "/v1/chat/completions", chat("Which city is the capital of Japan?"), args.requests)
         kinds = {r.headers["x-cache"] for r in responses}
         results["semantic_hit"] = line(f"semantic hit ({'/'.join(sorted(kinds))})", latencies)
