@@ -1699,8 +1699,11 @@ class _Clause:
                 if mention.start == position or (mention.start > position and
                                                  re.fullmatch(r"\s*(?:the\s+)?", self.text[position:mention.start], re.I)):
                     return mention.start, mention.end, mention.text
-        skipped = re.match(r"(?:the\s+city\s+of\s+)?", self.text[position:], re.IGNORECASE).end()
-        chunk = _PROPER_CHUNK.match(self.text, position + skipped)
+        city_of = re.match(r"(?i:the\s+)?(?P<city>[Cc]ity)\s+of\s+", self.text[position:])
+        if city_of and city_of.group("city")[0] == "C" and not any(
+                mention.start == position + city_of.end() for mention in (gazetteer.find(self.tokens, self.text) if gazetteer else ())):
+            return None  # "The City of Light": an epithet, where "the city of Lyon" names a place
+        chunk = _PROPER_CHUNK.match(self.text, position + (city_of.end() if city_of else 0))
         if chunk:
             name = _trim_chunk(chunk.group())
             if name and name.lower() not in _NOT_A_NAME and (name.split()[0] not in ("The", "A", "An", "It", "Its") or
@@ -1720,8 +1723,9 @@ class _Clause:
             for mention in gazetteer.find(self.tokens, self.text):
                 if re.fullmatch(r"[\s,]*", self.text[mention.end:end]):
                     return mention.start, mention.end, mention.text
-        appositive = re.search(r"\s*,\s+(?:the|an?)\s+[^,]+,?\s*$", self.text[:end])
-        if appositive:  # "Rome, the Eternal City, is ...": the name is before the description
+        appositive = re.search(r"\s*,\s+(?:the|an?|(?:(?:also|often|sometimes|commonly|widely|popularly)\s+)?"
+                               r"(?:known\s+as|called|nicknamed|dubbed|referred\s+to\s+as))\s+[^,]+,?\s*$", self.text[:end])
+        if appositive:  # "Rome, the Eternal City, is ...", "Paris, known as the City of Light, is ...": the name comes first
             end = appositive.start()
         name = self.proper_chunk_ending(end)
         if name and re.search(r"\bthe\s+$", self.text[:end - len(name)]):

@@ -112,6 +112,20 @@ def test_appositives(checker, text, relation, verdict):
     assert [(r, v) for r, _, _, v in _claims(checker, text)] == [(relation, verdict)]
 
 
+@pytest.mark.parametrize("text, verdicts", [
+    # an epithet describes the place; the name before it is the claim
+    ("Paris, known as the City of Light, is the capital of France.", ["supported"]),
+    ("Rome, often called the Eternal City, is the capital of Italy.", ["supported"]),
+    ("Sydney, nicknamed the Harbour City, is the capital of Australia.", ["contradicted"]),
+    # "The City of X" is an epithet, "the city of X" a place
+    ("The capital of France is The City of Light.", []),
+    ("The capital of France is the City of Paris.", ["supported"]),
+    ("The capital of France is the city of Lyon.", ["contradicted"]),
+])
+def test_epithets_are_not_values(checker, text, verdicts):
+    assert [v for r, _, _, v in _claims(checker, text) if r == "capital"] == verdicts
+
+
 @pytest.mark.parametrize("text, question, relation, verdict", [
     ("People there pay with the dollar.", "What currency does Germany use?", "currency", "contradicted"),
     ("In Sweden, people pay with the krona.", None, "currency", "supported"),
