@@ -16,6 +16,9 @@ DASHBOARD_URL := http://127.0.0.1:8265
 METRICS_PORT  ?= 8080
 API_URL       := http://127.0.0.1:8000
 export LLM_SERVE_CACHE ?= $(HOME)/.cache/llm-serve
+# The response cache seals its Redis entries with this key (AES-256-GCM, cache/crypto.py; serve_config.yaml
+# requires it). Made once; every Ray worker gets it from `ray start`'s environment.
+CACHE_KEY_FILE := $(LLM_SERVE_CACHE)/cache_key
 # Ray 2.60 protects the cluster with a token (~/.ray/auth_token): the CLI, the dashboard and
 # deployments/wait_ready.py all read it from there. (Tests start a private in-process cluster instead.)
 serve stop status bench rollout promote rollback: export RAY_AUTH_MODE ?= token
@@ -77,7 +80,9 @@ serve: install model redis
 		redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 || { echo "Redis did not answer on port $(REDIS_PORT): see $(REDIS_DIR)/redis.log"; exit 1; }
 	@echo "==> starting Ray"
 	@$(VENV)/bin/ray get-auth-token --generate >/dev/null
-	@$(VENV)/bin/ray status >/dev/null 2>&1 || $(VENV)/bin/ray start --head --num-cpus $(RAY_NUM_CPUS) \
+	@[ -s $(CACHE_KEY_FILE) ] || { mkdir -p $(LLM_SERVE_CACHE) && (umask 077 && $(PY) -c \
+		"import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())" > $(CACHE_KEY_FILE)); }
+	@$(VENV)/bin/ray status >/dev/null 2>&1 || LLM_SERVE_CACHE_KEY=$$(cat $(CACHE_KEY_FILE)) $(VENV)/bin/ray start --head --num-cpus $(RAY_NUM_CPUS) \
 		--dashboard-host 127.0.0.1 --metrics-export-port $(METRICS_PORT) --disable-usage-stats
 	@rm -f .rollout/serve_config.deployed.yaml  # a fresh deploy starts from serve_config.yaml's splits
 	@echo "==> serve deploy serve_config.yaml"

@@ -22,6 +22,11 @@ class CacheQuery(BaseModel):
         default_factory=dict,
         description="Sampling parameters of the request (temperature, top_p, max_tokens, seed, stop, ...).",
     )
+    paraphrases: bool = Field(
+        True,
+        description="Whether a paraphrase of the last user turn may take this answer (the semantic tier): true "
+        "for chat questions, false for raw text completions, which the model continues verbatim.",
+    )
 
 
 class CacheHit(BaseModel):

@@ -261,7 +261,7 @@ class ResponseCacheStore:
         return self.config.cache_nondeterministic or is_deterministic(query.sampling)
 
     def _semantic_key(self, query: CacheQuery) -> SemanticKey | None:
-        if not self.config.semantic_enabled:
+        if not self.config.semantic_enabled or not query.paraphrases:
             return None
         semantic = semantic_key(query)
         if semantic is None or len(semantic.text) > self.config.semantic_max_chars:

@@ -19,7 +19,11 @@ STATS_EXPORT_PERIOD_S = 5.0
 @serve.deployment
 class ResponseCache:
     async def __init__(self, config: CacheConfig):
-        self.cache_store = ResponseCacheStore(config)
+        try:
+            self.cache_store = ResponseCacheStore(config)
+        except ValueError as error:  # the key reaches replicas only through the environment Ray started with
+            raise ValueError(f"{error} (Ray's workers take it from the environment of `ray start`; "
+                             "`make stop && make serve` starts Ray with make serve's key)") from None
         self.cache_store.warm_up()  # models and tables now, so the first requests do not pay for them
         self.metrics = CacheStoreMetrics()
         self._exporter = asyncio.create_task(self._export_stats_forever())

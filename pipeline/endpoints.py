@@ -30,6 +30,7 @@ class Endpoint(ABC):
     name: str  # "chat" | "completion"
     path: str  # the HTTP path
     handle_method: str  # the Ray Serve LLM LLMServer method: "chat" | "completions"
+    paraphrases_share_answers: bool  # may a reworded request take a stored answer (the cache's semantic tier)
     prompt_param: str  # the request field that holds the input, for errors about it
     object_name: str  # OpenAI's `object` of a full response
     chunk_object_name: str
@@ -133,6 +134,8 @@ class Endpoint(ABC):
 class ChatEndpoint(Endpoint):
     name, path, handle_method, prompt_param = "chat", "/v1/chat/completions", "chat", "messages"
     object_name, chunk_object_name = "chat.completion", "chat.completion.chunk"
+    # A reworded question may take a stored answer (the cache's semantic tier).
+    paraphrases_share_answers = True
 
     def messages(self, request: Any) -> list[Message]:
         return [dict(m) if not isinstance(m, dict) else m for m in request.messages]
@@ -190,6 +193,9 @@ class ChatEndpoint(Endpoint):
 class CompletionEndpoint(Endpoint):
     name, path, handle_method, prompt_param = "completion", "/v1/completions", "completions", "prompt"
     object_name, chunk_object_name = "text_completion", "text_completion"
+    # The model continues the prompt verbatim: a trailing newline or a reworded prefix changes the answer,
+    # so only the exact key may match.
+    paraphrases_share_answers = False
 
     def messages(self, request: Any) -> list[Message]:
         prompt = request.prompt

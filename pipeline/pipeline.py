@@ -186,6 +186,10 @@ class Pipeline:
             trace.cache = "bypass"
             return None
         request = job.request
+        messages = job.endpoint.messages(request)
+        if not messages:  # nothing to key (an empty conversation or prompt list): the engine answers the 400
+            trace.cache = "uncacheable"
+            return None
         sampling = request.model_dump(exclude_unset=True, exclude=OUTPUT_NEUTRAL_FIELDS)
         if job.endpoint.max_tokens(request)[0] is None:
             sampling["max_tokens"] = None  # the default depends on the pool: part of the key as "unset"
@@ -193,8 +197,9 @@ class Pipeline:
             tenant=trace.tenant,
             # The endpoint is part of the key: a chat answer and a text completion are different bodies.
             model=f"{job.endpoint.name}:{trace.requested_model}",
-            messages=job.endpoint.messages(request),
+            messages=messages,
             sampling=sampling,
+            paraphrases=job.endpoint.paraphrases_share_answers,
         )
 
     async def _cache_lookup(self, query: CacheQuery, trace: Trace) -> dict | None:

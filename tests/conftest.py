@@ -3,6 +3,7 @@ cluster, so a `make serve` cluster on the same machine is left alone) and every 
 
 from __future__ import annotations
 
+import base64
 import copy
 import os
 import time
@@ -158,6 +159,8 @@ def deployed_app(model_dir: Path, session_redis):
     os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
     # A private cluster needs no token; without this Ray 2.60 writes ~/.ray/auth_token as a side effect.
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
+    # serve_config.yaml requires the cache's encryption key (make serve keeps one); the workers inherit it.
+    os.environ.setdefault("LLM_SERVE_CACHE_KEY", base64.urlsafe_b64encode(os.urandom(32)).decode())
     ray.init(address="local", num_cpus=8, include_dashboard=False, log_to_driver=False, _metrics_export_port=metrics_port)
     try:
         http_options = {"host": "127.0.0.1", "port": port}

@@ -31,6 +31,16 @@ def test_semantic_hit_on_a_paraphrase(store, make_query, make_response):
     assert hit.response["choices"][0]["message"]["content"] == "Paris."
 
 
+def test_a_query_that_shares_no_answer_with_paraphrases_only_hits_exactly(store, make_query, make_response):
+    """Raw text completions (paraphrases=False): "The capital of France is" and the same with a trailing space
+    are continued differently by the model."""
+    prompt = make_query("The capital of France is").model_copy(update={"paraphrases": False})
+    store.store(prompt, response=make_response(" Paris."))
+    assert store.lookup(prompt).kind == "exact"
+    for probe in ("The capital of France is ", "The capital city of France is"):
+        assert store.lookup(make_query(probe).model_copy(update={"paraphrases": False})) is None
+
+
 def test_semantic_lookup_needs_the_same_conversation_and_sampling(store, make_query, make_response):
     store.store(make_query("What is the capital of France?"), response=make_response("Paris."))
     paraphrase = "What's the capital city of France?"

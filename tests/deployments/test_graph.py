@@ -187,6 +187,31 @@ def test_tenants_do_not_share_entries(client, client_b):
     assert _chat(client_b, question, headers={}, model="small").headers["x-cache"] == "miss"
 
 
+@pytest.mark.parametrize("path, body", [
+    ("/v1/chat/completions", {"model": "small", "messages": []}),
+    ("/v1/chat/completions", {"model": "auto", "messages": [], "stream": True}),
+    ("/v1/completions", {"model": "small", "prompt": []}),
+])
+def test_nothing_to_key_is_the_engines_400_with_the_cache_in_play(client, path, body):
+    """An empty conversation or prompt list had failed building its cache query: 500 unless no-cache."""
+    response = client.post(path, json={**body, "temperature": 0})
+    assert response.status_code == 400 and response.json()["error"]["message"]
+
+
+def test_cache_entries_in_redis_are_sealed(deployed_app, client):
+    """The shared cache (serve_config.yaml: Redis, encryption required) never stores an answer or a question
+    in clear; the ingress still answers the exact hit, so it opens them too."""
+    question = [{"role": "user", "content": "What is the capital of Portugal?"}]
+    answer = _chat(client, question, headers={}, model="small").json()["choices"][0]["message"]["content"]
+    assert _chat(client, question, headers={}, model="small").headers["x-cache"] == "exact"
+    redis = deployed_app.redis.client()
+    entries = [redis.hgetall(key) for key in redis.scan_iter("{llmcache}:entry:*")]
+    assert entries
+    for entry in entries:
+        for field in (b"payload", b"text"):
+            assert answer.encode() not in entry.get(field, b"") and b"Portugal" not in entry.get(field, b"")
+
+
 def test_contradicted_answers_are_not_cached_and_cut_ones_only_under_their_max_tokens(client):
     _chat(client, REPEAT_FALSEHOOD, headers={}, model="large")
     assert _chat(client, REPEAT_FALSEHOOD, headers={}, model="large").headers["x-cache"] == "miss"

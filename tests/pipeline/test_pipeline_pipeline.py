@@ -227,6 +227,24 @@ def test_cache_key_separates_endpoints_and_max_tokens():
     assert query.model == "chat:small" and query.sampling["max_tokens"] == 8
 
 
+@pytest.mark.parametrize("make_request", [lambda: chat_request(model="small", messages=[], temperature=0),
+                                          lambda: completion_request(model="small", prompt=[], temperature=0)])
+def test_a_request_with_nothing_to_key_skips_the_cache(make_request):
+    """An empty conversation or prompt list has no cache key: it goes on to the engine (vLLM answers 400), where
+    building its cache query used to fail the request with a 500."""
+    h = Harness(cache=FakeCache())
+    reply = run(h.pipeline().run(job(make_request())))
+    assert reply.trace.cache == "uncacheable" and h.cache.stores == [] and len(h.pools.calls) == 1
+
+
+def test_only_chat_questions_may_share_answers_with_paraphrases():
+    h = Harness(cache=FakeCache())
+    pipeline = h.pipeline()
+    run(pipeline.run(job(chat_request(model="small", temperature=0))))
+    run(pipeline.run(job(completion_request(model="small", temperature=0))))
+    assert [store[0].paraphrases for store in h.cache.stores] == [True, False]
+
+
 # ---- streams ------------------------------------------------------------------------------------------
 
 
