@@ -1,8 +1,9 @@
 """The one app builder: validated config → bound Ray Serve graph.
 
 `serve_config.yaml` points at `deployments.app:build_app` and passes `AppConfig` as `args`. Each pool
-version is a Ray Serve LLM `LLMServer` deployment built from Ray's `LLMConfig` (`build_llm_deployment`),
-named `<Pool>Pool:<version>`, with its own autoscaling from `llm_config.deployment_config`."""
+version is a Ray Serve LLM `LLMServer` deployment (`PoolServer`, which sends a stream's first chunks at once)
+built from Ray's `LLMConfig` (`build_llm_deployment`), named `<Pool>Pool:<version>`, with its own autoscaling
+from `llm_config.deployment_config`."""
 
 from __future__ import annotations
 
@@ -38,12 +39,15 @@ def build_pool_version(pool: str, version: str, section: ModelVersionConfig, max
     """A Ray Serve LLM `LLMServer` deployment for one version of one pool; engines other than vLLM are
     injected as LLMServer's `engine_cls` (its extension point), so every pool has the same handle methods."""
     from ray.serve.llm import build_llm_deployment
+
+    from deployments.engines import PoolServer
     from ray.llm._internal.common.utils.import_utils import load_class
 
     engine_class = section.engine_class_path
     return build_llm_deployment(
         section.ray_llm_config(max_tokens_limit),
         name_prefix="",
+        deployment_cls=PoolServer,
         bind_kwargs={"engine_cls": load_class(engine_class)} if engine_class else None,
         override_serve_options={"name": pool_deployment_name(pool, version)},
     )

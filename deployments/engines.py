@@ -1,14 +1,26 @@
-"""Engines for Ray Serve LLM's `LLMServer` besides its own vLLM engine, plugged in through LLMServer's
-`engine_cls` (its extension point), so every pool deployment has the same handle methods. Thin: the
-work is in engines/ (Ray-free)."""
+"""The pools' Ray Serve LLM server: `PoolServer` (LLMServer with the first chunks of a stream sent at once),
+and engines besides Ray Serve LLM's own vLLM engine, plugged in through LLMServer's `engine_cls` (its
+extension point), so every pool deployment has the same handle methods. Thin: the work is in engines/
+(Ray-free)."""
 
 from __future__ import annotations
 
 from typing import Any, AsyncGenerator
 
 from ray.llm._internal.serve.core.engine.protocol import LLMEngine
+from ray.serve.llm import LLMServer
 
+from engines.batching import batch_stream
 from engines.transformers_openai import BadRequest, TransformersOpenAIServer, _error_response
+
+
+class PoolServer(LLMServer):
+    """Ray Serve LLM's `LLMServer`, except that a stream's first batch leaves as soon as the engine has
+    produced it; later chunks are still batched every `stream_batching_interval_ms` (engines/batching.py).
+    LLMServer's own batcher holds the first token for up to a whole interval."""
+
+    def _batch_output_stream(self, generator: AsyncGenerator[Any, None]) -> AsyncGenerator[list[Any], None]:
+        return batch_stream(generator, self._get_batch_interval_ms() / 1000)
 
 
 class _UnsupportedMixin:
