@@ -250,3 +250,21 @@ def test_dashboard_shows_every_application_metric_and_replica_counts():
 def test_local_cluster_script_refuses_unknown_commands():
     run = subprocess.run([str(CLUSTER / "local_cluster.sh"), "restart"], capture_output=True, text=True)
     assert run.returncode == 2 and "usage" in run.stderr
+
+
+def test_every_node_gets_the_cache_key_the_gpu_config_requires(rayservice, ray_up):
+    """serve_config.gpu.yaml seals cache entries (encryption: required); its replicas can land on any node,
+    so every container (KubeRay) and every `ray start` (ray up) gets LLM_SERVE_CACHE_KEY."""
+    config = load_app_config(yaml.safe_load((REPO_ROOT / "serve_config.gpu.yaml").read_text())["applications"][0]["args"],
+                             check_model_paths=False)
+    assert config.cache.cache.backend == "redis" and config.cache.cache.encryption == "required"
+    cluster = rayservice["spec"]["rayClusterConfig"]
+    templates = [cluster["headGroupSpec"]["template"], *(g["template"] for g in cluster["workerGroupSpecs"])]
+    for template in templates:
+        for container in template["spec"]["containers"]:
+            keys = [e for e in container.get("env", []) if e["name"] == config.cache.cache.encryption_key_env]
+            assert keys and keys[0]["valueFrom"]["secretKeyRef"]["name"] == "llm-serve-cache-key", container["name"]
+    for command in [*ray_up["head_start_ray_commands"], *ray_up["worker_start_ray_commands"]]:
+        if "ray start" in command:
+            assert "LLM_SERVE_CACHE_KEY=$(cat ~/llm-serve-cache-key) ray start" in command
+    assert "~/llm-serve-cache-key" in ray_up["file_mounts"]
