@@ -1,11 +1,13 @@
-"""`ResponseCacheStore`: the one object the deployment talks to.
+"""`ResponseCacheStore`: the one object the ResponseCache deployment (and the ingress's exact reader) talks to.
 
     store = ResponseCacheStore(CacheConfig(backend="redis", redis_url="redis://cache:6379/0"))
-    hit = store.lookup(query)                      # CacheHit | None
+    hit = store.lookup(query)                      # CacheHit | None: exact, then semantic
+    hit = store.lookup_exact(query)                # the exact tier alone: one Redis read, no embedding
     stored, outcome = store.store(query, response=body, finish_reason="stop", verdict="supported")
 
-Both calls are synchronous and thread-safe (the deployment runs them in a worker thread). The embedding
-of a lookup is kept briefly, so the store call after it does not embed the same text again.
+The calls are synchronous and thread-safe (the deployment runs `store` in a worker thread, `lookup` on its
+event loop). The embedding of a lookup is kept briefly, so the store call after it does not embed the same
+text again.
 """
 
 from __future__ import annotations
