@@ -1694,14 +1694,13 @@ class _Clause:
     def value_name_at(self, position: int, relation: str) -> tuple[int, int, str] | None:
         """A name starting at `position`: one the KB knows for `relation`, else a capitalised phrase."""
         gazetteer = self.extractor.values.get(relation)
-        if gazetteer is not None:
-            for mention in gazetteer.find(self.tokens, self.text):
-                if mention.start == position or (mention.start > position and
-                                                 re.fullmatch(r"\s*(?:the\s+)?", self.text[position:mention.start], re.I)):
-                    return mention.start, mention.end, mention.text
+        known = gazetteer.find(self.tokens, self.text) if gazetteer is not None else []
+        for mention in known:
+            if mention.start == position or (mention.start > position and
+                                             re.fullmatch(r"\s*(?:the\s+)?", self.text[position:mention.start], re.I)):
+                return mention.start, mention.end, mention.text
         city_of = re.match(r"(?i:the\s+)?(?P<city>[Cc]ity)\s+of\s+", self.text[position:])
-        if city_of and city_of.group("city")[0] == "C" and not any(
-                mention.start == position + city_of.end() for mention in (gazetteer.find(self.tokens, self.text) if gazetteer else ())):
+        if city_of and city_of.group("city")[0] == "C" and all(m.start != position + city_of.end() for m in known):
             return None  # "The City of Light": an epithet, where "the city of Lyon" names a place
         chunk = _PROPER_CHUNK.match(self.text, position + (city_of.end() if city_of else 0))
         if chunk:
