@@ -10,10 +10,11 @@ from cache import CacheConfig, ResponseCacheStore, StoreOutcome
 
 @pytest.fixture
 def make_store(redis_server, embedder, clock):
-    """make_store(**config) -> a ResponseCacheStore on the test's Redis; each call is another replica."""
+    """make_store(**config) -> a ResponseCacheStore on the test's Redis; each call is another replica
+    (`embedder=` gives it another embedder)."""
     stores = []
 
-    def make(**config) -> ResponseCacheStore:
+    def make(embedder=embedder, **config) -> ResponseCacheStore:
         store = ResponseCacheStore(
             CacheConfig(backend="redis", redis_url=redis_server.url, **config), embedder=embedder, clock=clock
         )
@@ -207,37 +208,31 @@ class CountingEmbedder:
 
 
 def test_an_ingress_reads_exact_entries_itself_and_leaves_the_semantic_tier_to_the_cache(
-    make_store, make_query, make_response, redis_server, embedder, clock
+    make_store, make_query, make_response, embedder
 ):
     """The ingress's exact reader shares Redis with the ResponseCache replicas: it answers exact keys of
     its tenant without embedding anything; after its miss the replica runs only the semantic tier."""
     cache_replica = make_store()
     cache_replica.store(make_query("What is the capital of France?"), response=make_response("Paris."))
     counting = CountingEmbedder(embedder)
-    ingress = ResponseCacheStore(CacheConfig(backend="redis", redis_url=redis_server.url), embedder=counting, clock=clock)
-    try:
-        assert ingress.lookup_exact(make_query("What is the capital of France?")).response["choices"][0]["message"]["content"] == "Paris."
-        assert ingress.lookup_exact(make_query("What is the capital of France?", tenant="globex")) is None
-        assert ingress.lookup_exact(make_query("What's the capital city of France?")) is None  # exact tier only
-        assert ingress.lookup_exact(make_query("What is the capital of France?", temperature=0.9)) is None  # sampled
-        assert counting.texts == [] and ingress.stats()["hits"] == {"exact": 1, "semantic": 0}
-    finally:
-        ingress.close()
+    ingress = make_store(embedder=counting)
+    assert ingress.lookup_exact(make_query("What is the capital of France?")).response["choices"][0]["message"]["content"] == "Paris."
+    assert ingress.lookup_exact(make_query("What is the capital of France?", tenant="globex")) is None
+    assert ingress.lookup_exact(make_query("What's the capital city of France?")) is None  # exact tier only
+    assert ingress.lookup_exact(make_query("What is the capital of France?", temperature=0.9)) is None  # sampled
+    assert counting.texts == [] and ingress.stats()["hits"] == {"exact": 1, "semantic": 0}
     paraphrase = cache_replica.lookup(make_query("What's the capital city of France?"), exact_checked=True)
     assert paraphrase.kind == "semantic"
     assert cache_replica.lookup(make_query("What is the capital of France?"), exact_checked=True).kind == "semantic"
 
 
-def test_an_exact_hit_embeds_nothing(redis_server, make_query, make_response, embedder, clock):
+def test_an_exact_hit_embeds_nothing(make_store, make_query, make_response, embedder):
     counting = CountingEmbedder(embedder)
-    store = ResponseCacheStore(CacheConfig(backend="redis", redis_url=redis_server.url), embedder=counting, clock=clock)
-    try:
-        store.store(make_query("What is the capital of France?"), response=make_response("Paris."))
-        embedded = len(counting.texts)
-        store._embedding_memo.clear()  # the store call's embedding would otherwise answer from memory
-        assert store.lookup(make_query("What is the capital of France?")).kind == "exact"
-        assert len(counting.texts) == embedded
-        assert store.lookup(make_query("What's the capital city of France?")).kind == "semantic"
-        assert len(counting.texts) == embedded + 1
-    finally:
-        store.close()
+    store = make_store(embedder=counting)
+    store.store(make_query("What is the capital of France?"), response=make_response("Paris."))
+    embedded = len(counting.texts)
+    store._embedding_memo.clear()  # the store call's embedding would otherwise answer from memory
+    assert store.lookup(make_query("What is the capital of France?")).kind == "exact"
+    assert len(counting.texts) == embedded
+    assert store.lookup(make_query("What's the capital city of France?")).kind == "semantic"
+    assert len(counting.texts) == embedded + 1
