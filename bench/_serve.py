@@ -1,5 +1,5 @@
-"""What the benches share for driving a deployed graph: loopback checks, Ray's CLI environment, the live
-serve config, a polling wait, the Serve application's state (dashboard REST API), and `FixedReplicas`,
+"""What the benches share for driving a deployed graph: loopback checks, Ray's CLI environment and CPU
+placement, the live serve config, a polling wait, the Serve application's state (dashboard REST API), and `FixedReplicas`,
 which holds chosen deployments at a fixed replica count for a measurement and restores the live config."""
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from urllib.parse import urlparse
 
 import httpx
 import yaml
+
+from engines.placement import CpuPlacement, node_cpus
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results"
@@ -44,6 +46,19 @@ def use_ray_auth() -> None:
     """Sets this process's RAY_AUTH_MODE as `ray_env` does, for a bench that connects to Ray itself. Call it
     before anything imports Ray, which reads the mode once."""
     os.environ.setdefault("RAY_AUTH_MODE", ray_env()["RAY_AUTH_MODE"])
+
+
+def ray_placement() -> CpuPlacement:
+    """The CPU placement of the local Ray cluster: its raylet's affinity as the serving cores (confined by
+    `make serve`, engines/placement.py). Unconfined if no raylet runs here."""
+    for pid in os.listdir("/proc"):
+        try:
+            argv0 = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
+            if pid.isdigit() and argv0.endswith(b"/raylet"):
+                return CpuPlacement.of(int(pid))
+        except (OSError, ValueError):  # a process that ended meanwhile, or /proc entries that are not pids
+            continue
+    return CpuPlacement(node_cpus(), node_cpus())
 
 
 def serve_cli() -> str:

