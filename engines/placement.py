@@ -7,9 +7,9 @@ so Linux also runs them on the worker's core, and every CPU-millisecond they spe
 forward pass (vLLM's CPU docs: reserve cores for the serving framework). vLLM reserves a core for its
 scheduler process; in the graph that core is also the serving core, and there the spinning scheduler
 and the serving processes slow each other, so the scheduler goes next to its worker instead.
-Measured on the 2-core machine (bench/README.md): model=small, concurrency 1, 13.5 -> 16.5 tokens/s;
-graph/bare vLLM tokens/s at concurrency 8 with the scheduler on the serving core 0.88, next to its
-worker 0.99, unplaced 0.83.
+Measured on the 2-core machine (bench/README.md), the graph's tokens/s at concurrency 1 / 4 / 8: 15.2 /
+48.9 / 79.2 unplaced, 17.0 / 61.2 / 92.2 with the scheduler on the serving core, 18.9 / 69.5 / 104.2
+next to its worker.
 
 How: `make serve` starts Ray confined to the serving cores (`taskset`), so every Ray process inherits
 them. An engine must not inherit them: OpenMP refuses places outside the affinity it starts with. The
