@@ -1,6 +1,7 @@
 """What the benches share for driving a deployed graph: loopback checks, Ray's CLI environment and CPU
-placement, the live serve config, a polling wait, the Serve application's state (dashboard REST API), and `FixedReplicas`,
-which holds chosen deployments at a fixed replica count for a measurement and restores the live config."""
+placement, the live serve config, a polling wait, the Serve application's state (dashboard REST API),
+and `FixedReplicas`, which holds chosen deployments at a fixed replica count for a measurement and
+restores the live config."""
 
 from __future__ import annotations
 
@@ -51,12 +52,11 @@ def use_ray_auth() -> None:
 def ray_placement() -> CpuPlacement:
     """The CPU placement of the local Ray cluster: its raylet's affinity as the serving cores (confined by
     `make serve`, engines/placement.py). Unconfined if no raylet runs here."""
-    for pid in os.listdir("/proc"):
+    for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            argv0 = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]
-            if pid.isdigit() and argv0.endswith(b"/raylet"):
+            if Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].endswith(b"/raylet"):
                 return CpuPlacement.of(int(pid))
-        except (OSError, ValueError):  # a process that ended meanwhile, or /proc entries that are not pids
+        except OSError:  # a process that ended meanwhile (ProcessLookupError included)
             continue
     return CpuPlacement(node_cpus(), node_cpus())
 

@@ -51,8 +51,8 @@ import httpx
 
 from bench._load import LevelResult, run_level, summary_row
 from bench._serve import RESULTS, FixedReplicas, ServeAdmin, ray_placement, use_ray_auth
-from engines.placement import format_cpu_list
 from bench.prompts import BENCH_PROMPTS
+from engines.placement import format_cpu_list
 
 TARGETS = ("vllm", "graph", "raysllm")
 LABELS = {"graph": "graph", "raysllm": "Ray Serve LLM", "vllm": "bare vLLM"}
@@ -317,8 +317,8 @@ def bare_vllm(args, llm_config, run: dict) -> Iterator[str]:
         print(f"  engine_kwargs not passed to bare vLLM (no such CLI flag, or set by the bench): {skipped}")
     print(f"bare vLLM: starting on :{args.vllm_port}: {' '.join(command[1:])}", flush=True)
     # The pool's runtime_env env_vars (VLLM_CPU_KVCACHE_SPACE, ...) apply to bare vLLM too, and so does the
-    # graph's CPU placement: compute threads on the cores Ray does not run on, the API server and vLLM's
-    # scheduler process on Ray's (engines/placement.py), as PlacedLLMServer does for a pool.
+    # graph's CPU placement: the engine (scheduler and worker) on the cores Ray does not run on, the API
+    # server on Ray's (engines/placement.py), as PlacedLLMServer does for a pool.
     pool_env = (llm_config.runtime_env or {}).get("env_vars") or {}
     placement = ray_placement()
     env = {**os.environ, **pool_env, **placement.engine_env(pool_env)}

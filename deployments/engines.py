@@ -16,10 +16,10 @@ from engines.transformers_openai import BadRequest, TransformersOpenAIServer, _e
 
 
 class PlacedLLMServer(LLMServer):
-    """Ray Serve LLM's `LLMServer` whose engine computes on the node's compute cores while the replica and
-    the engine's scheduler stay on the serving cores Ray was started on (engines/placement.py). Without
-    a confined Ray start it is LLMServer. The bench deploys Ray Serve LLM's own app with it, so that
-    both get the same placement."""
+    """Ray Serve LLM's `LLMServer` whose engine (scheduler and workers) runs on the node's compute cores
+    while the replica stays on the serving cores Ray was started on (engines/placement.py). Without a
+    confined Ray start it is LLMServer. The bench deploys Ray Serve LLM's own app with it, so that both
+    get the same placement."""
 
     async def start(self) -> None:
         engine_kwargs = self._llm_config.engine_kwargs
