@@ -16,8 +16,9 @@ them. An engine must not inherit them: OpenMP refuses places outside the affinit
 pool server (deployments/engines.py) therefore starts its engine inside `CpuPlacement.spawning_engine()`,
 with the node's cores and `VLLM_CPU_OMP_THREADS_BIND` set to the compute cores, and afterwards moves
 itself back to the serving cores and the engine's scheduler process (its direct child) to the compute
-cores; the workers (grandchildren) keep the cores they bound. Without a confined start (serving cores ==
-node cores) nothing changes.
+cores; the workers (grandchildren) keep the cores they bound. Timer-driven helper threads that carry
+nothing for a one-rank engine (gloo's loops) go to the serving cores. Without a confined start (serving
+cores == node cores) nothing changes.
 
 Linux only (sched_setaffinity, /proc); elsewhere `CpuPlacement.current()` is never confined.
 """
@@ -32,6 +33,11 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 OMP_BIND_ENV = "VLLM_CPU_OMP_THREADS_BIND"  # vLLM's CPU worker pins its OpenMP threads to these cores
+# Engine threads that wake on a timer and carry nothing when the engine has one rank. gloo's TCP transport
+# runs an event loop per device of each process group (vLLM's CPU worker has 13), and each returns from
+# epoll_wait every 10 ms: ~1,300 wakeups/s per worker, idle or not. On the compute core each wakeup
+# preempts a forward pass: with the graph's two pools, ~8 % of tokens/s at concurrency 1 (bench/README.md).
+IDLE_LOOP_THREADS = frozenset({"gloo_tcp_loop"})
 CGROUP_CPUS = Path("/sys/fs/cgroup/cpuset.cpus.effective")
 
 
@@ -82,6 +88,14 @@ def threads_of(pid: int) -> list[int]:
         return []
 
 
+def thread_name(pid: int, tid: int) -> str:
+    """The kernel's name of thread `tid` of `pid` (its comm, at most 15 characters); "" if it is gone."""
+    try:
+        return Path(f"/proc/{pid}/task/{tid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
 def children_of(pid: int) -> list[int]:
     """The direct child processes of `pid`, from /proc/<pid>/task/*/children (Linux >= 3.5)."""
     children: list[int] = []
@@ -91,6 +105,26 @@ def children_of(pid: int) -> list[int]:
         except OSError:
             continue
     return children
+
+
+def descendants_of(pid: int) -> list[int]:
+    """Every process below `pid` (children, their children, ...), parents before their children."""
+    found, frontier = [], children_of(pid)
+    while frontier:
+        found += frontier
+        frontier = [grandchild for child in frontier for grandchild in children_of(child)]
+    return found
+
+
+def pin_threads(pid: int, names: frozenset[str], cpus: Iterable[int]) -> int:
+    """Set the affinity of the threads of `pid` whose kernel name is in `names` -> how many were moved."""
+    cpus, moved = set(cpus), 0
+    for tid in threads_of(pid):
+        if thread_name(pid, tid) in names:
+            with contextlib.suppress(ProcessLookupError):
+                os.sched_setaffinity(tid, cpus)
+                moved += 1
+    return moved
 
 
 def pin_process(pid: int, cpus: Iterable[int]) -> None:
@@ -149,7 +183,7 @@ class CpuPlacement:
         """Run the block (an engine start) with this process on the node's cores and the engine's OpenMP
         binding in the environment; afterwards the process goes back to the serving cores and its direct
         children (vLLM's scheduler process) to the compute cores. Grandchildren (vLLM's workers) keep the
-        cores they bound.
+        cores they bound, except their idle loop threads (`confine_frontend`).
         `engine_in_process` (an engine computing in this process, the transformers engine): the process
         keeps the node's cores. A no-op when not confined."""
         if not self.confined:
@@ -164,18 +198,23 @@ class CpuPlacement:
         finally:
             for key in added:
                 os.environ.pop(key, None)
-            self.confine_frontend(pid, keep_process=engine_in_process)
+            self.confine_frontend(pid, keep_process=engine_in_process, ranks=ranks)
 
-    def confine_frontend(self, pid: int, keep_process: bool = False) -> None:
+    def confine_frontend(self, pid: int, keep_process: bool = False, ranks: int = 1) -> None:
         """Once the engine has started: move `pid`, an engine's frontend (a pool replica, vLLM's API server),
         to the serving cores and its direct children (vLLM's scheduler process) to the compute cores, next
-        to the workers they drive. `keep_process`: only the children. A no-op when not confined."""
+        to the workers they drive. With one rank, the engine's `IDLE_LOOP_THREADS` (no traffic between
+        ranks to carry) go to the serving cores, where their wakeups no longer preempt the forward pass.
+        `keep_process`: leave `pid` itself where it is. A no-op when not confined."""
         if not self.confined:
             return
         if not keep_process:
             pin_process(pid, self.serving)
         for child in children_of(pid):
             pin_process(child, self.compute)
+        if ranks == 1:
+            for process in [pid, *descendants_of(pid)]:
+                pin_threads(process, IDLE_LOOP_THREADS, self.serving)
 
 
 def main(argv: list[str] | None = None) -> None:

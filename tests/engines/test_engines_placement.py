@@ -66,20 +66,25 @@ _ENGINE_START = textwrap.dedent("""
     node = sorted(os.sched_getaffinity(0))
     os.sched_setaffinity(0, {node[-1]})  # what `taskset` does to Ray
     placement = CpuPlacement.current()
-    # The engine: inherits the environment and affinity of the moment it starts, starts its worker.
-    engine_code = (
-        "import os, subprocess, sys, time;"
-        "w = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']);"
-        "print(w.pid, flush=True); time.sleep(60)"
+    ranks = int(sys.argv[2])
+    # The engine: inherits the environment and affinity of the moment it starts, starts its worker. The
+    # worker runs a thread named as gloo names its event loops, and prints its pid and that thread's id.
+    worker_code = (
+        "import os, threading, time;"
+        "t = threading.Thread(target=time.sleep, args=(60,), daemon=True); t.start();"
+        "open(f'/proc/self/task/{t.native_id}/comm', 'w').write('gloo_tcp_loop');"
+        "print(os.getpid(), t.native_id, flush=True); time.sleep(60)"
     )
-    with placement.spawning_engine(engine_in_process=in_process):
+    engine_code = f"import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', {worker_code!r}]); time.sleep(60)"
+    with placement.spawning_engine(ranks, engine_in_process=in_process):
         during = {"self": sorted(os.sched_getaffinity(0)), "env": os.environ.get(OMP_BIND_ENV)}
         engine = subprocess.Popen([sys.executable, "-c", engine_code], stdout=subprocess.PIPE, text=True)
-        worker = int(engine.stdout.readline())
+        worker, loop = map(int, engine.stdout.readline().split())
     after = {
         "self": sorted(os.sched_getaffinity(0)),
         "engine": sorted(os.sched_getaffinity(engine.pid)),
         "worker": sorted(os.sched_getaffinity(worker)),
+        "worker_loop": sorted(os.sched_getaffinity(loop)),
         "env": os.environ.get(OMP_BIND_ENV),
         "children": children_of(os.getpid()),
         "engine_pid": engine.pid,
@@ -89,9 +94,9 @@ _ENGINE_START = textwrap.dedent("""
 """)
 
 
-def _start_engine(mode: str) -> dict:
+def _start_engine(mode: str, ranks: int = 1) -> dict:
     env = {k: v for k, v in os.environ.items() if k != OMP_BIND_ENV}
-    done = subprocess.run([sys.executable, "-c", _ENGINE_START, mode], cwd=REPO, env=env, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", _ENGINE_START, mode, str(ranks)], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -106,8 +111,16 @@ def test_an_engine_started_in_a_confined_replica_computes_on_the_other_cores():
     assert seen["after"]["self"] == serving  # the replica is back on the serving cores
     assert seen["after"]["engine"] == sorted(set(node) - set(serving))  # the scheduler process joins the compute cores
     assert seen["after"]["worker"] == node  # the worker keeps what it bound (here: everything it inherited)
+    assert seen["after"]["worker_loop"] == serving  # ... but its idle gloo loop leaves the compute cores
     assert seen["after"]["env"] is None  # the binding is not left behind for later processes
     assert seen["after"]["engine_pid"] in seen["after"]["children"]
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs to place serving and compute apart")
+def test_a_tensor_parallel_engine_keeps_its_loops_with_its_workers():
+    seen = _start_engine("subprocesses", ranks=2)  # gloo's loops carry the ranks' traffic then
+    assert seen["after"]["worker_loop"] == seen["after"]["worker"] == seen["node"]
+    assert seen["during"]["env"] is None  # more than one rank: the pool gives the OpenMP binding
 
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs to place serving and compute apart")
