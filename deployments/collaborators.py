@@ -17,6 +17,7 @@ from vllm.entrypoints.generate.base.protocol import StreamOptions
 
 from cache import CacheConfig, CacheQuery, ResponseCacheStore
 from pipeline import APIError, Caller, Endpoint, PoolUnavailable
+from pipeline.errors import REQUEST_TOO_LARGE
 from tenancy import Admission, LimitsUnavailable, Tenancy, TenancyError, bearer_secret
 
 logger = logging.getLogger(__name__)
@@ -205,7 +206,9 @@ class TenancyAccess:
     stops answering is cut off by `redis_timeout_s` and then skipped for `redis_retry_interval_s`.
     Tenancy's typed errors become OpenAI-shaped APIErrors."""
 
-    REFUSAL_CODES = {"budget": "insufficient_quota", "rpm": "rate_limit_exceeded", "tpm": "rate_limit_exceeded"}
+    # refusal reason -> OpenAI's error (type, code): 429 with Retry-After, except a request that never fits
+    REFUSALS = {"budget": ("insufficient_quota", "insufficient_quota"), "rpm": ("requests", "rate_limit_exceeded"),
+                "tpm": ("tokens", "rate_limit_exceeded")}
 
     def __init__(
         self,
@@ -240,8 +243,10 @@ class TenancyAccess:
             self.on_budget(caller.tenant, admission.budget_remaining_usd, caller.record.budget_usd)
         if not admission.allowed:
             self.on_refusal(admission.reason, caller.tenant)
-            raise APIError(429, admission.message, type="insufficient_quota" if admission.reason == "budget" else "requests",
-                           code=self.REFUSAL_CODES[admission.reason],
+            if admission.reason == "request_too_large":
+                raise APIError(400, admission.message, code=REQUEST_TOO_LARGE, headers=admission.headers)
+            error_type, code = self.REFUSALS[admission.reason]
+            raise APIError(429, admission.message, type=error_type, code=code,
                            headers={**admission.headers, "Retry-After": admission.retry_after_header or "1"})
         return admission
 

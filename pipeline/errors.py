@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+# A request larger than the caller's whole tokens-per-minute window: it can never be admitted, so it is a
+# 400 (the client must lower max_tokens, n or the input), not a 429 that clients retry. OpenAI answers 429.
+REQUEST_TOO_LARGE = "request_too_large"
+
 
 class APIError(Exception):
     """An error the client should see. 4xx for anything the client controls; 429/503 carry Retry-After."""

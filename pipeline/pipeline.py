@@ -27,10 +27,11 @@ from cache.protocol import CacheQuery
 from common.messages import content_text
 from pipeline.access import Caller, Grant, estimate_prompt_tokens
 from pipeline.endpoints import Endpoint
-from pipeline.errors import APIError, PoolUnavailable
+from pipeline.errors import REQUEST_TOO_LARGE, APIError, PoolUnavailable
 from pipeline.guarding import StreamGuard, guard_input, guard_output
 from pipeline.policies import VALIDATION_POLICIES, PolicyContext, PolicyResult, Validation, ValidationPolicy
-from pipeline.routing import AUTO, RouteDecision, check_model, failover_order, fit_decision, forced_route, pools_that_fit
+from pipeline.routing import (AUTO, RouteDecision, check_model, check_servable, failover_order, fit_decision, forced_route,
+                              pools_that_fit)
 from pipeline.settings import PipelineSettings
 from pipeline.trace import AnswerShape, Trace
 from pipeline.versions import TrafficTable, choose_version
@@ -141,6 +142,7 @@ class Pipeline:
                 raise APIError(403, f"This API key may not use model '{model}' (allowed: {allowed}).", type="permission_error",
                                param="model", code="model_not_allowed")
             job = replace(job, caller=caller)
+            check_servable(self.settings, model, *job.endpoint.max_tokens(request), job.allowed_pools)
             await self._admit(job, trace)
             if self.c.guardrails is not None:
                 with trace.timed("guard_input"):
@@ -173,7 +175,12 @@ class Pipeline:
         completion *= job.request.n or 1
         cost = max((p.cost_usd(prompt, completion) for p in pools), default=0.0)
         with trace.timed("limits"):
-            grant = await self.c.admit(job.caller, prompt + completion, cost)
+            try:
+                grant = await self.c.admit(job.caller, prompt + completion, cost)
+            except APIError as error:
+                if error.code == REQUEST_TOO_LARGE:  # names the field the client can lower
+                    error.param = job.endpoint.max_tokens(job.request)[1]
+                raise
         trace.grant = grant
         trace.ratelimit_headers = dict(grant.headers)
 

@@ -54,17 +54,35 @@ def forced_route(settings: PipelineSettings, model: str, max_tokens: int | None,
     return RouteDecision(pool=model, reason="forced")
 
 
-def fit_decision(
-    settings: PipelineSettings, decision: RouteDecision, max_tokens: int | None, param: str, allowed: tuple[str, ...] | None = None
-) -> RouteDecision:
-    """`auto`: keep the chosen pool if it can serve the request (and the caller may use it), else move to
-    the allowed pool with the most room."""
+def require_fit(settings: PipelineSettings, max_tokens: int | None, param: str, allowed: tuple[str, ...] | None = None) -> list[str]:
+    """The pools `auto` may choose for this max_tokens (`pools_that_fit`). None: 403 when only pools the
+    caller may not use could serve it, else 400 naming the largest limit."""
     fitting = pools_that_fit(settings, max_tokens, allowed)
     if not fitting and allowed is not None and pools_that_fit(settings, max_tokens):
         raise APIError(403, f"This API key may not use a pool that can serve this request (allowed: {', '.join(allowed)}).",
                        type="permission_error", param=param, code="model_not_allowed")
     if not fitting:
         raise too_many_tokens(None, settings.pools_by_capacity()[0], max_tokens or 0, param)
+    return fitting
+
+
+def check_servable(settings: PipelineSettings, model: str, max_tokens: int | None, param: str,
+                   allowed: tuple[str, ...] | None = None) -> None:
+    """Raise the 400 (or 403) routing would give a request that no pool can serve, without classifying
+    it. The pipeline asks before the caller's limits: such a request is the client's error, never a 429
+    that a client would retry."""
+    if model == AUTO:
+        require_fit(settings, max_tokens, param, allowed)
+    else:
+        forced_route(settings, model, max_tokens, param)
+
+
+def fit_decision(
+    settings: PipelineSettings, decision: RouteDecision, max_tokens: int | None, param: str, allowed: tuple[str, ...] | None = None
+) -> RouteDecision:
+    """`auto`: keep the chosen pool if it can serve the request (and the caller may use it), else move to
+    the allowed pool with the most room."""
+    fitting = require_fit(settings, max_tokens, param, allowed)
     if decision.pool in fitting:
         return decision
     best = max(fitting, key=lambda name: settings.pools[name].max_tokens_limit)

@@ -22,7 +22,8 @@ the window is back to its initial state (all counted requests/tokens left it), i
 format ('1s', '6m0s', '250ms'). A key without a limit gets no headers for that dimension.
 
 Refusals: reason 'budget' (-> 429 code insufficient_quota), 'tpm', 'rpm' (-> 429 rate_limit_exceeded),
-each with `retry_after_s`. A refused request consumes nothing (checked in the order budget, tpm, rpm;
+each with `retry_after_s`; 'request_too_large' (more tokens than the whole tpm window: no retry helps,
+retry_after_s None). A refused request consumes nothing (checked in the order budget, tpm, rpm;
 the releasable reservations come first, the request hit last).
 """
 
@@ -50,7 +51,7 @@ from tenancy.outage import RedisGuard
 
 logger = logging.getLogger(__name__)
 
-RefusalReason = Literal["rpm", "tpm", "budget"]
+RefusalReason = Literal["rpm", "tpm", "budget", "request_too_large"]
 
 # Shared by the token scripts: forget entries that left the window; -> tokens still in it.
 _TOKENS_PURGE = """
@@ -151,7 +152,8 @@ class Admission:
     """Outcome of `Limiter.admit`; pass it to `Limiter.settle` once the request ends (whatever happened).
 
     allowed: False -> answer 429 (`reason` 'budget' -> code insufficient_quota; 'rpm'/'tpm' ->
-      rate_limit_exceeded) with `Retry-After: retry_after_header`, body message `message`.
+      rate_limit_exceeded) with `Retry-After: retry_after_header`, body message `message`; `reason`
+      'request_too_large' -> 400 (no Retry-After: it can never be admitted).
     headers: OpenAI's x-ratelimit-* values, for every response (refusals included).
     degraded: admitted without limits because Redis was down (fail-open).
     reserved_tokens / reserved_cost_usd: what the request holds until settle."""
@@ -252,12 +254,14 @@ class Limiter:
                 self._token_headers(admission, key.tpm, used, reset_ms)
                 if not admitted:
                     admission.token_entry = ""
-                    too_large = wait_ms < 0
-                    message = (f"request needs {tokens} tokens, more than the limit of {key.tpm} per {self._window_s}s"
-                               if too_large else f"rate limit of {key.tpm} tokens per {self._window_s}s reached")
                     self._release(admission)
-                    return self._refuse(admission, key, "tpm", self._window_s if too_large else wait_ms / 1000, message,
-                                        read_tokens=False)
+                    if wait_ms < 0:  # larger than the whole window: waiting never helps
+                        return self._refuse(admission, key, "request_too_large", None,
+                                            f"request needs up to {tokens} tokens (input estimate + max_tokens x n), more than "
+                                            f"this key's limit of {key.tpm} per {self._window_s}s; lower max_tokens, n or the input",
+                                            read_tokens=False)
+                    return self._refuse(admission, key, "tpm", wait_ms / 1000,
+                                        f"rate limit of {key.tpm} tokens per {self._window_s}s reached", read_tokens=False)
             if key.rpm is not None:
                 item = self._rpm_item(key.rpm)
                 hit = self.guard.call(lambda: self._requests.hit(item, key.key_id))
@@ -273,11 +277,11 @@ class Limiter:
             raise
         return admission
 
-    def _refuse(self, admission: Admission, key: ApiKey, reason: RefusalReason, retry_after_s: float, message: str,
+    def _refuse(self, admission: Admission, key: ApiKey, reason: RefusalReason, retry_after_s: float | None, message: str,
                 read_tokens: bool = True, read_requests: bool = True) -> Admission:
         admission.allowed = False
         admission.reason = reason
-        admission.retry_after_s = max(0.001, retry_after_s)
+        admission.retry_after_s = None if retry_after_s is None else max(0.001, retry_after_s)
         admission.message = message
         admission.reserved_tokens = 0
         admission.reserved_cost_usd = 0.0

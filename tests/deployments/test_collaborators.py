@@ -207,3 +207,27 @@ def test_cache_lookup_without_the_encryption_key_goes_through_the_cache(monkeypa
     monkeypatch.delenv("LLM_SERVE_CACHE_KEY", raising=False)
     lookup = CacheLookup.build(FakeCacheHandle(), CacheConfig(backend="redis", encryption="required"))
     assert lookup.exact_reader is None
+
+
+@pytest.mark.parametrize("reason, status, error_type, code", [
+    ("budget", 429, "insufficient_quota", "insufficient_quota"),
+    ("rpm", 429, "requests", "rate_limit_exceeded"),
+    ("tpm", 429, "tokens", "rate_limit_exceeded"),  # OpenAI's types: the limit that was hit
+    ("request_too_large", 400, "invalid_request_error", "request_too_large"),  # never admissible: no retry
+])
+def test_limit_refusals_become_openai_errors_with_retry_after_only_when_waiting_helps(reason, status, error_type, code):
+    from deployments.collaborators import TenancyAccess
+    from pipeline import APIError, Caller
+    from tenancy import Admission
+
+    retry = None if reason == "request_too_large" else 12.2
+    refused = Admission(False, "k1", "acme", reason=reason, retry_after_s=retry, message="refused",
+                        headers={"x-ratelimit-limit-tokens": "1000"})
+    tenancy = SimpleNamespace(admit=lambda key, tokens, cost: refused)
+    seen = []
+    access = TenancyAccess(tenancy, on_refusal=lambda why, tenant: seen.append((why, tenant)))
+    with pytest.raises(APIError) as error:
+        asyncio.run(access.admit(Caller("acme", "k1", record=None), 2000, 0.0))
+    assert (error.value.status_code, error.value.type, error.value.code) == (status, error_type, code)
+    assert error.value.headers.get("Retry-After") == (None if retry is None else "13")  # rounded up
+    assert error.value.headers["x-ratelimit-limit-tokens"] == "1000" and seen == [(reason, "acme")]

@@ -157,8 +157,10 @@ class Harness:
     traces: list = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)
     limits: FakeLimits | None = None
+    classifier_calls: int = 0
 
     async def classify(self, messages):
+        self.classifier_calls += 1
         await asyncio.sleep(self.classifier_delay_s)
         return {"route": self.route, "score": 0.9 if self.route == "large" else 0.1, "threshold": 0.5, "signals": {}}
 

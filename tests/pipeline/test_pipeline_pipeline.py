@@ -55,6 +55,32 @@ def test_forced_pool_over_its_limit_is_a_400():
     assert error.value.status_code == 400 and error.value.param == "max_tokens" and "512" in error.value.message
 
 
+@pytest.mark.parametrize("model, field", [("auto", "max_tokens"), ("small", "max_tokens"), ("auto", "max_completion_tokens")])
+def test_a_request_no_pool_can_serve_is_a_400_before_the_limits_count_it(model, field):
+    from tests.pipeline.conftest import FakeLimits
+
+    h = Harness(limits=FakeLimits(allow=0))  # any admission would be a 429
+    with pytest.raises(APIError) as error:
+        run(h.pipeline().run(job(chat_request(model=model, **{field: 250_000}))))
+    assert error.value.status_code == 400 and error.value.param == field and error.value.code == "max_tokens_exceeded"
+    assert h.limits.grants == [] and h.classifier_calls == 0  # neither the limits nor the classifier were asked
+
+
+@pytest.mark.parametrize("field", ["max_tokens", "max_completion_tokens"])
+def test_a_request_larger_than_the_callers_window_names_the_field_to_lower(field):
+    from pipeline.errors import REQUEST_TOO_LARGE
+    from tests.pipeline.conftest import FakeLimits
+
+    class TooLarge(FakeLimits):
+        async def admit(self, caller, estimated_tokens, estimated_cost_usd):
+            raise APIError(400, f"request needs up to {estimated_tokens} tokens", code=REQUEST_TOO_LARGE)
+
+    h = Harness(limits=TooLarge())
+    with pytest.raises(APIError) as error:
+        run(h.pipeline().run(job(chat_request(model="small", n=50, **{field: 500}))))
+    assert error.value.status_code == 400 and error.value.code == REQUEST_TOO_LARGE and error.value.param == field
+
+
 def test_unknown_model_is_a_404():
     with pytest.raises(APIError) as error:
         run(Harness().pipeline().run(job(chat_request(model="gpt-99"))))

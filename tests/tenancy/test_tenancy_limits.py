@@ -89,11 +89,14 @@ def test_usage_above_the_reservation_is_charged(make_tenancy):
     assert limiter.admit(key, 0).headers["x-ratelimit-remaining-tokens"] == str(1000 - 250)
 
 
-def test_request_larger_than_tpm_is_refused_with_a_full_window(make_tenancy):
+def test_request_larger_than_the_whole_tpm_window_is_refused_as_too_large_without_retry_after(make_tenancy):
     limiter = make_tenancy(window_s=30).limiter
-    refused = limiter.admit(_key(tpm=1000), 1001)
-    assert not refused.allowed and refused.reason == "tpm"
-    assert refused.retry_after_s == 30 and "more than the limit" in refused.message
+    key = _key(tpm=1000)
+    refused = limiter.admit(key, 1001)
+    assert not refused.allowed and refused.reason == "request_too_large"
+    assert refused.retry_after_s is None and refused.retry_after_header is None  # waiting never helps
+    assert "1001" in refused.message and "1000 per 30s" in refused.message and "max_tokens" in refused.message
+    assert limiter.admit(key, 1000).allowed  # it consumed nothing; a request of the window's size still fits
 
 
 def test_retry_after_is_when_the_request_fits_again(make_tenancy):
