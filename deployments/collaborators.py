@@ -206,9 +206,14 @@ class TenancyAccess:
     stops answering is cut off by `redis_timeout_s` and then skipped for `redis_retry_interval_s`.
     Tenancy's typed errors become OpenAI-shaped APIErrors."""
 
-    # refusal reason -> OpenAI's error (type, code): 429 with Retry-After, except a request that never fits
-    REFUSALS = {"budget": ("insufficient_quota", "insufficient_quota"), "rpm": ("requests", "rate_limit_exceeded"),
-                "tpm": ("tokens", "rate_limit_exceeded")}
+    # refusal reason -> OpenAI's error (status, type, code). A 429 carries Retry-After; a request larger than
+    # the whole tpm window can never be admitted, so it is the client's error, without one.
+    REFUSALS = {
+        "budget": (429, "insufficient_quota", "insufficient_quota"),
+        "rpm": (429, "requests", "rate_limit_exceeded"),
+        "tpm": (429, "tokens", "rate_limit_exceeded"),
+        "request_too_large": (400, "invalid_request_error", REQUEST_TOO_LARGE),
+    }
 
     def __init__(
         self,
@@ -243,11 +248,9 @@ class TenancyAccess:
             self.on_budget(caller.tenant, admission.budget_remaining_usd, caller.record.budget_usd)
         if not admission.allowed:
             self.on_refusal(admission.reason, caller.tenant)
-            if admission.reason == "request_too_large":
-                raise APIError(400, admission.message, code=REQUEST_TOO_LARGE, headers=admission.headers)
-            error_type, code = self.REFUSALS[admission.reason]
-            raise APIError(429, admission.message, type=error_type, code=code,
-                           headers={**admission.headers, "Retry-After": admission.retry_after_header or "1"})
+            status, error_type, code = self.REFUSALS[admission.reason]
+            retry = {"Retry-After": admission.retry_after_header or "1"} if status == 429 else {}
+            raise APIError(status, admission.message, type=error_type, code=code, headers={**admission.headers, **retry})
         return admission
 
     async def settle(self, admission: Admission, prompt_tokens: int, completion_tokens: int, cost_usd: float) -> None:

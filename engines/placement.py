@@ -116,24 +116,15 @@ def descendants_of(pid: int) -> list[int]:
     return found
 
 
-def pin_threads(pid: int, names: frozenset[str], cpus: Iterable[int]) -> int:
-    """Set the affinity of the threads of `pid` whose kernel name is in `names` -> how many were moved."""
-    cpus, moved = set(cpus), 0
-    for tid in threads_of(pid):
-        if thread_name(pid, tid) in names:
-            with contextlib.suppress(ProcessLookupError):
-                os.sched_setaffinity(tid, cpus)
-                moved += 1
-    return moved
-
-
-def pin_process(pid: int, cpus: Iterable[int]) -> None:
+def pin_process(pid: int, cpus: Iterable[int], only: frozenset[str] | None = None) -> None:
     """Set the affinity of every thread of `pid` (sched_setaffinity acts on one thread; a process's
-    threads keep their own masks). Threads that exit meanwhile are skipped."""
+    threads keep their own masks), or only of those whose kernel name is in `only`. Threads that exit
+    meanwhile are skipped."""
     cpus = set(cpus)
     for tid in threads_of(pid):
-        with contextlib.suppress(ProcessLookupError):
-            os.sched_setaffinity(tid, cpus)
+        if only is None or thread_name(pid, tid) in only:
+            with contextlib.suppress(ProcessLookupError):
+                os.sched_setaffinity(tid, cpus)
 
 
 @dataclass(frozen=True)
@@ -214,7 +205,7 @@ class CpuPlacement:
             pin_process(child, self.compute)
         if ranks == 1:
             for process in [pid, *descendants_of(pid)]:
-                pin_threads(process, IDLE_LOOP_THREADS, self.serving)
+                pin_process(process, self.serving, only=IDLE_LOOP_THREADS)
 
 
 def main(argv: list[str] | None = None) -> None:

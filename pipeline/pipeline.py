@@ -168,7 +168,7 @@ class Pipeline:
         may use) against the caller's rpm/tpm/budget; settled from the real usage when it ends."""
         if self.c.admit is None:
             return
-        max_tokens, _ = job.endpoint.max_tokens(job.request)
+        max_tokens, param = job.endpoint.max_tokens(job.request)
         pools = [self.settings.pools[name] for name in pools_that_fit(self.settings, None, job.allowed_pools)]
         prompt = estimate_prompt_tokens([content_text(m.get("content")) for m in job.endpoint.messages(job.request)])
         completion = max_tokens if max_tokens is not None else max((p.max_tokens_limit for p in pools), default=0)
@@ -179,7 +179,7 @@ class Pipeline:
                 grant = await self.c.admit(job.caller, prompt + completion, cost)
             except APIError as error:
                 if error.code == REQUEST_TOO_LARGE:  # names the field the client can lower
-                    error.param = job.endpoint.max_tokens(job.request)[1]
+                    error.param = param
                 raise
         trace.grant = grant
         trace.ratelimit_headers = dict(grant.headers)
