@@ -8,6 +8,7 @@ import json
 import statistics
 import time
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import httpx
 
@@ -115,3 +116,42 @@ def summary_row(result: LevelResult) -> dict:
         "tokens_per_s": result.tokens_per_s,
         "mean_tokens": statistics.mean([s.completion_tokens for s in result.ok()]) if result.ok() else 0,
     }
+
+
+def cpu_busy_ticks(cpus: Iterable[int]) -> tuple[int, int]:
+    """(busy, total) clock ticks summed over `cpus` since boot, from /proc/stat's per-CPU lines (busy = all
+    but idle and iowait)."""
+    wanted, busy, total = {f"cpu{c}" for c in cpus}, 0, 0
+    with open("/proc/stat") as stat:
+        for line in stat:
+            name, *fields = line.split()
+            if name in wanted:
+                ticks = [int(f) for f in fields]
+                total += sum(ticks[:8])  # user nice system idle iowait irq softirq steal (guest is in user)
+                busy += sum(ticks[:8]) - ticks[3] - ticks[4]
+    return busy, total
+
+
+def wait_for_quiet_cpus(cpus: Iterable[int], busy_below: float = 0.1, window_s: float = 0.25,
+                        timeout_s: float = 15.0) -> tuple[bool, float]:
+    """Wait until `cpus` were busy less than `busy_below` (a fraction, 0-1) of one `window_s`-second window,
+    or `timeout_s` passed -> (quiet, seconds waited).
+
+    Why: targets that share the compute cores must not measure each other. After its last step a vLLM
+    worker busy-polls its shared-memory queue for 1 s with sched_yield (vLLM's shm_broadcast `busy_loop_s`),
+    and from another scheduler autogroup (bare vLLM runs in its own session) that spin took 60-80 % of the
+    core from the next target's engine: the graph's first-wave time to first token went from 0.37 to
+    1.2 s when it ran straight after bare vLLM, and not the other way round."""
+    cpus = list(cpus)
+    started = time.monotonic()
+    before = cpu_busy_ticks(cpus)
+    while True:
+        time.sleep(window_s)
+        after = cpu_busy_ticks(cpus)
+        busy, total = after[0] - before[0], after[1] - before[1]
+        waited = time.monotonic() - started
+        if total and busy / total < busy_below:
+            return True, waited
+        if waited >= timeout_s:
+            return False, waited
+        before = after

@@ -14,7 +14,8 @@ max_tokens, temperature 0, closed loop (bench/_load.py). All targets are up for 
 engines idle while another generates) and are measured interleaved: `--rounds` rounds, each running every
 level on every target, the target order rotating from level to level and round to round, so a slow drift
 of the machine (another process, a cache warming) falls on all targets alike instead of on whichever ran
-last. A level's figures pool its rounds (all requests; tokens/s = all tokens / all wall time); the
+last. Each measurement starts once the compute cores are idle: a vLLM worker busy-polls for 1 s after its
+last step, and that spin slowed the next target's first requests (bench._load.wait_for_quiet_cpus). A level's figures pool its rounds (all requests; tokens/s = all tokens / all wall time); the
 spread of the per-round tokens/s is printed next to them. Per level it prints p50/p95 latency, TTFT p50
 and tokens/s (completion tokens reported in `usage` / wall time of the level) for each target, and the
 ratios graph/vLLM and graph/Ray-Serve-LLM. The graph's Ingress and small pool are held at one replica
@@ -49,7 +50,7 @@ from typing import Any, Iterable, Iterator
 
 import httpx
 
-from bench._load import LevelResult, run_level, summary_row
+from bench._load import LevelResult, run_level, summary_row, wait_for_quiet_cpus
 from bench._serve import RESULTS, FixedReplicas, ServeAdmin, ray_placement, use_ray_auth
 from bench.prompts import BENCH_PROMPTS
 from engines.placement import format_cpu_list
@@ -282,10 +283,20 @@ def interleaved_order(targets: list[str], round_index: int, level_index: int) ->
 
 
 def measure_interleaved(endpoints: dict[str, tuple[str, dict]], levels: list[int], rounds: int, prompts: list[str],
-                        max_tokens: int) -> dict[str, list[dict]]:
+                        max_tokens: int, quiet_cpus: frozenset[int], settle: dict) -> dict[str, list[dict]]:
     """endpoints: target -> (base_url, headers). -> target -> one summary row per level (rounds pooled), each
-    with `tokens_per_s_rounds` (the per-round figures)."""
+    with `tokens_per_s_rounds` (the per-round figures). Each measurement starts once `quiet_cpus` (the compute
+    cores) are idle (bench._load.wait_for_quiet_cpus); `settle` gets the longest wait and the timeouts."""
     targets = list(endpoints)
+    settle.update(cpus=format_cpu_list(quiet_cpus), max_wait_s=0.0, timeouts=0)
+
+    def settled() -> None:
+        quiet, waited = wait_for_quiet_cpus(quiet_cpus)
+        settle["max_wait_s"] = round(max(settle["max_wait_s"], waited), 2)
+        if not quiet:
+            settle["timeouts"] += 1
+            print(f"  (CPUs {settle['cpus']} still busy after {waited:.0f} s; measuring anyway)", flush=True)
+
     for target in targets:  # warm-up: first requests pay one-off costs (connections, compiled kernels)
         asyncio.run(run_level(target, endpoints[target][0], SERVED_MODEL, prompts[:2], 1, max_tokens, endpoints[target][1]))
     results: dict[str, dict[int, list]] = {t: {c: [] for c in levels} for t in targets}
@@ -294,6 +305,7 @@ def measure_interleaved(endpoints: dict[str, tuple[str, dict]], levels: list[int
         for level_index, concurrency in enumerate(levels):
             for target in interleaved_order(targets, round_index, level_index):
                 url, headers = endpoints[target]
+                settled()
                 results[target][concurrency].append(measure_level(target, url, concurrency, prompts, max_tokens, headers))
     rows: dict[str, list[dict]] = {}
     for target in targets:
@@ -455,7 +467,10 @@ def main(argv: list[str] | None = None) -> None:
                 endpoints["graph"] = (args.graph_url, {"Cache-Control": "no-cache"})
             else:
                 endpoints["raysllm"] = (stack.enter_context(raysllm_app(args, pool, version, run)), {})
-        rows = measure_interleaved(endpoints, args.levels, args.rounds, args.prompts, args.max_tokens)
+        placement = ray_placement()
+        run["settle"] = {}
+        rows = measure_interleaved(endpoints, args.levels, args.rounds, args.prompts, args.max_tokens,
+                                   placement.compute if placement.confined else placement.node, run["settle"])
     run["rounds"] = args.rounds
 
     comparison = compare(rows)
