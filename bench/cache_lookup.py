@@ -1,7 +1,7 @@
 """Semantic cache lookup latency with 100,000 entries in one partition, embedding time apart.
 
-    python -m bench.cache_lookup [--entries 100000] [--queries 2000] [--skip-embed]
-    python -m bench.cache_lookup --redis-url redis://127.0.0.1:6379/0   # the Redis backend instead
+    .venv/bin/python -m bench.cache_lookup [--entries 100000] [--queries 2000] [--skip-embed]
+    .venv/bin/python -m bench.cache_lookup --redis-url redis://127.0.0.1:6379/0   # the Redis backend instead
 
 Vectors are synthetic but shaped like sentence embeddings (unit 384-d vectors around topic
 directions), because embedding 100k real questions would take minutes on 2 cores. Queries go through

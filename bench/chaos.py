@@ -2,7 +2,7 @@
 steady `auto` traffic.
 
     make serve                                     # the graph, its Ray cluster (token auth) and Redis
-    python -m bench.chaos [--url http://127.0.0.1:8000] [--skip-kill] [--skip-redis]
+    .venv/bin/python -m bench.chaos [--url http://127.0.0.1:8000] [--skip-kill] [--skip-redis]
 
 Traffic: `--clients` (4) closed-loop clients with one unlimited API key (a fresh tenant, revoked at the
 end), model `auto`, easy prompts, cache bypassed (Cache-Control: no-cache); half of the clients stream

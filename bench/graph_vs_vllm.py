@@ -25,9 +25,9 @@ same cores as the first. Goal (issue 9): graph >= 0.95 x bare vLLM's tokens/s an
 p50 <= 1.05 x bare vLLM's at every level. Writes bench/results/graph_vs_vllm_<time>.json and .png.
 
     make serve            # the graph must be up (Ray cluster with token auth, ~/.ray/auth_token)
-    python -m bench.graph_vs_vllm [--concurrency 1,4,8] [--requests 16] [--max-tokens 64]
-                                  [--targets vllm,graph,raysllm] [--graph-url http://127.0.0.1:8000]
-                                  [--rounds 2] [--autoscale]
+    .venv/bin/python -m bench.graph_vs_vllm [--concurrency 1,4,8] [--requests 16] [--max-tokens 64]
+                                            [--targets vllm,graph,raysllm] [--graph-url http://127.0.0.1:8000]
+                                            [--rounds 2] [--autoscale]
 """
 
 from __future__ import annotations
@@ -405,13 +405,17 @@ def raysllm_app(args, pool, version, run: dict) -> Iterator[str]:
         ray.shutdown()
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """--help keeps the module docstring's layout and shows every option's default."""
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=HelpFormatter)
     parser.add_argument("--graph-url", "--api", dest="graph_url", default="http://127.0.0.1:8000",
                         help="the deployed graph; Ray Serve LLM's app is served by the same proxy at <url>/raysllm")
     parser.add_argument("--concurrency", default="1,4,8", help="comma-separated concurrency levels")
     parser.add_argument("--requests", type=int, default=16, help="requests per concurrency level and target")
-    parser.add_argument("--max-tokens", type=int, default=64)
+    parser.add_argument("--max-tokens", type=int, default=64, help="max_tokens of every request")
     parser.add_argument("--targets", default=",".join(TARGETS), help=f"subset of {','.join(TARGETS)}")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds per level and target (pooled)")
     parser.add_argument("--vllm-port", type=int, default=8100)

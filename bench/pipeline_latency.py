@@ -9,7 +9,7 @@ Prints, in one run:
   - the semantic lookup p50 with 100,000 entries (bench/cache_lookup.py)
 
     make serve
-    python -m bench.pipeline_latency [--requests 200]
+    .venv/bin/python -m bench.pipeline_latency [--requests 200]
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Load test of per-tenant rate limits and budgets across ingress replicas (issue 10, "Done when").
 
     make serve                                     # the graph, its Ray cluster (token auth) and Redis
-    python -m bench.tenancy_load [--duration 60] [--url http://127.0.0.1:8000] [--ingress-replicas 2]
+    .venv/bin/python -m bench.tenancy_load [--duration 60] [--url http://127.0.0.1:8000] [--ingress-replicas 2]
 
 In order:
   1. scales the Ingress to `--ingress-replicas` fixed replicas: `serve deploy` of a copy of the live serve
