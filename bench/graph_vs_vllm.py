@@ -15,8 +15,8 @@ engines idle while another generates) and are measured interleaved: `--rounds` r
 level on every target, the target order rotating from level to level and round to round, so a slow drift
 of the machine (another process, a cache warming) falls on all targets alike instead of on whichever ran
 last. Each measurement starts once the compute cores are idle: a vLLM worker busy-polls for 1 s after its
-last step, and that spin slowed the next target's first requests (bench._load.wait_for_quiet_cpus). A level's figures pool its rounds (all requests; tokens/s = all tokens / all wall time); the
-spread of the per-round tokens/s is printed next to them. Per level it prints p50/p95 latency, TTFT p50
+last step, and that spin slowed the next target's first requests (bench._load.wait_for_quiet_cpus). A
+level's figures pool its rounds (all requests; tokens/s = all tokens / all wall time); the spread of the per-round tokens/s is printed next to them. Per level it prints p50/p95 latency, TTFT p50
 and tokens/s (completion tokens reported in `usage` / wall time of the level) for each target, and the
 ratios graph/vLLM and graph/Ray-Serve-LLM. The graph's Ingress and small pool are held at one replica
 each for the run (bench._serve.FixedReplicas; the live config comes back at the end), engine for engine:
@@ -45,6 +45,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -282,21 +283,31 @@ def interleaved_order(targets: list[str], round_index: int, level_index: int) ->
     return targets[shift:] + targets[:shift]
 
 
-def measure_interleaved(endpoints: dict[str, tuple[str, dict]], levels: list[int], rounds: int, prompts: list[str],
-                        max_tokens: int, quiet_cpus: frozenset[int], settle: dict) -> dict[str, list[dict]]:
-    """endpoints: target -> (base_url, headers). -> target -> one summary row per level (rounds pooled), each
-    with `tokens_per_s_rounds` (the per-round figures). Each measurement starts once `quiet_cpus` (the compute
-    cores) are idle (bench._load.wait_for_quiet_cpus); `settle` gets the longest wait and the timeouts."""
-    targets = list(endpoints)
-    settle.update(cpus=format_cpu_list(quiet_cpus), max_wait_s=0.0, timeouts=0)
+@dataclass
+class QuietStart:
+    """Holds each measurement until `cpus` (the compute cores) are idle (bench._load.wait_for_quiet_cpus),
+    and keeps the longest wait (seconds) and the number of timeouts for the run's JSON."""
 
-    def settled() -> None:
-        quiet, waited = wait_for_quiet_cpus(quiet_cpus)
-        settle["max_wait_s"] = round(max(settle["max_wait_s"], waited), 2)
+    cpus: frozenset[int]
+    max_wait_s: float = 0.0
+    timeouts: int = 0
+
+    def wait(self) -> None:
+        quiet, waited = wait_for_quiet_cpus(self.cpus)
+        self.max_wait_s = max(self.max_wait_s, waited)
         if not quiet:
-            settle["timeouts"] += 1
-            print(f"  (CPUs {settle['cpus']} still busy after {waited:.0f} s; measuring anyway)", flush=True)
+            self.timeouts += 1
+            print(f"  (CPUs {format_cpu_list(self.cpus)} still busy after {waited:.0f} s; measuring anyway)", flush=True)
 
+    def summary(self) -> dict:
+        return {"cpus": format_cpu_list(self.cpus), "max_wait_s": round(self.max_wait_s, 2), "timeouts": self.timeouts}
+
+
+def measure_interleaved(endpoints: dict[str, tuple[str, dict]], levels: list[int], rounds: int, prompts: list[str],
+                        max_tokens: int, quiet_start: QuietStart) -> dict[str, list[dict]]:
+    """endpoints: target -> (base_url, headers). -> target -> one summary row per level (rounds pooled), each
+    with `tokens_per_s_rounds` (the per-round figures). Each measurement waits for `quiet_start` first."""
+    targets = list(endpoints)
     for target in targets:  # warm-up: first requests pay one-off costs (connections, compiled kernels)
         asyncio.run(run_level(target, endpoints[target][0], SERVED_MODEL, prompts[:2], 1, max_tokens, endpoints[target][1]))
     results: dict[str, dict[int, list]] = {t: {c: [] for c in levels} for t in targets}
@@ -305,7 +316,7 @@ def measure_interleaved(endpoints: dict[str, tuple[str, dict]], levels: list[int
         for level_index, concurrency in enumerate(levels):
             for target in interleaved_order(targets, round_index, level_index):
                 url, headers = endpoints[target]
-                settled()
+                quiet_start.wait()
                 results[target][concurrency].append(measure_level(target, url, concurrency, prompts, max_tokens, headers))
     rows: dict[str, list[dict]] = {}
     for target in targets:
@@ -472,9 +483,9 @@ def main(argv: list[str] | None = None) -> None:
             else:
                 endpoints["raysllm"] = (stack.enter_context(raysllm_app(args, pool, version, run)), {})
         placement = ray_placement()
-        run["settle"] = {}
-        rows = measure_interleaved(endpoints, args.levels, args.rounds, args.prompts, args.max_tokens,
-                                   placement.compute if placement.confined else placement.node, run["settle"])
+        quiet_start = QuietStart(placement.compute if placement.confined else placement.node)
+        rows = measure_interleaved(endpoints, args.levels, args.rounds, args.prompts, args.max_tokens, quiet_start)
+        run["settle"] = quiet_start.summary()
     run["rounds"] = args.rounds
 
     comparison = compare(rows)
